@@ -1,0 +1,56 @@
+import type { FieldName } from '../config.ts';
+import type { Address } from '../mailbox/incoming-message.ts';
+import type { Problem } from '../validate/problem.ts';
+
+/** Where a form was read from, so an organizer can find it again and a reply can name it. */
+export interface FormSource {
+  /** Attachment file name as the sender wrote it (display only, never a path), null for the mail body. */
+  filename: string | null;
+  partId: string | null;
+  format: 'docx' | 'xlsx' | 'doc' | 'wps' | 'xls' | 'et' | 'csv' | 'odt' | 'ods' | 'rtf' | 'body-text' | 'body-html';
+  /** Set when the form came inside a forwarded mail (attached message/rfc822): the original sender. */
+  forwardedFrom?: Address | null;
+}
+
+export type FormFields = Partial<Record<FieldName, string>>;
+
+/** 附件1 参赛登记表: one work. Values are trimmed text as written; validation interprets them. */
+export interface ExtractedRegistration {
+  kind: 'registration';
+  fields: FormFields;
+  source: FormSource;
+}
+
+export interface SummaryRow {
+  /** 1-based row number in the sheet or table, for the organizers. */
+  row: number;
+  /** title, name (authors), unit (职业/单位), link, phone, and whatever else a column maps to. */
+  fields: FormFields;
+  /** Text of a new-employment column, when the unit added one. */
+  newEmployment?: string;
+}
+
+/** 附件2 推荐汇总表: many works recommended by one unit. */
+export interface ExtractedSummary {
+  kind: 'summary';
+  unit: string | null;
+  contact: string | null;
+  contactPhone: string | null;
+  rows: SummaryRow[];
+  source: FormSource;
+}
+
+export type ExtractedForm = ExtractedRegistration | ExtractedSummary;
+
+export interface ManualReview {
+  partId: string | null;
+  filename: string | null;
+  reason: 'pdf' | 'image' | 'unreadable' | 'unsupported' | 'too_large' | 'encrypted';
+}
+
+export interface ExtractionResult {
+  forms: ExtractedForm[];
+  /** unsupported_format, unreadable_attachment, no_form … each naming the attachment in its message. */
+  problems: Problem[];
+  manualReview: ManualReview[];
+}

@@ -1,0 +1,120 @@
+/**
+ * Pure decisions over a message's BODYSTRUCTURE: which parts to download and which only to describe.
+ * The IMAP adapter feeds it imapflow's tree; nothing here talks to a server.
+ */
+
+export interface StructureNode {
+  part?: string;
+  type: string;
+  parameters?: Record<string, string>;
+  disposition?: string;
+  dispositionParameters?: Record<string, string>;
+  size?: number;
+  encoding?: string;
+  childNodes?: StructureNode[];
+}
+
+export type PartRole = 'text' | 'html' | 'form' | 'forwarded' | 'other';
+
+export interface PartPlan {
+  part: string;
+  contentType: string;
+  filename: string | null;
+  size: number;
+  inline: boolean;
+  role: PartRole;
+  download: boolean;
+  skipped?: 'not_a_form' | 'too_large' | 'too_many_parts';
+  /** Part number of the enclosing message/rfc822 when this part belongs to a forwarded mail. */
+  forwardedIn?: string;
+}
+
+/** Documents a registration or summary form may arrive in; everything else (videos above all) is only described. */
+const FORM_EXTENSIONS = new Set(['docx', 'doc', 'wps', 'wpt', 'dot', 'dotx', 'rtf', 'odt', 'xlsx', 'xls', 'et', 'ett', 'csv', 'ods', 'pdf',
+  'jpg', 'jpeg', 'png', 'gif', 'bmp', 'webp', 'heic', 'eml', 'txt', 'zip']);
+const FORM_TYPES = [
+  /^application\/(msword|vnd\.openxmlformats-officedocument\.|vnd\.ms-excel|vnd\.ms-works|kswps|wps|vnd\.oasis\.opendocument\.|pdf|rtf|csv|zip|x-zip)/,
+  /^image\/(jpeg|png|gif|bmp|webp|heic)/, /^text\/csv/, /^message\/rfc822/,
+];
+
+export function extensionOf(filename: string | null): string {
+  if (!filename) return '';
+  const m = /\.([A-Za-z0-9]{1,8})\s*$/.exec(filename);
+  return m ? m[1]!.toLowerCase() : '';
+}
+
+export function mayHoldForm(contentType: string, filename: string | null): boolean {
+  const ext = extensionOf(filename);
+  if (ext) return FORM_EXTENSIONS.has(ext);
+  return FORM_TYPES.some((re) => re.test(contentType));
+}
+
+function filenameOf(node: StructureNode): string | null {
+  const name = node.dispositionParameters?.filename ?? node.parameters?.name;
+  return name && name.trim() ? name.trim() : null;
+}
+
+export interface PlanLimits {
+  /** Larger parts are never downloaded, whatever their name says. */
+  partMaxBytes: number;
+  /** A forwarded message up to this size is downloaded whole; above it, its form parts are taken one by one. */
+  forwardedWholeMaxBytes: number;
+  maxParts: number;
+}
+
+export function planParts(root: StructureNode, limits: PlanLimits): PartPlan[] {
+  const plans: PartPlan[] = [];
+  let seenBodyText = false;
+  let seenBodyHtml = false;
+
+  const visit = (node: StructureNode, forwardedIn: string | undefined, depth: number): void => {
+    if (depth > 50) return;
+    const type = (node.type || 'application/octet-stream').toLowerCase();
+    const part = node.part ?? '1';
+    if (type.startsWith('multipart/')) {
+      for (const child of node.childNodes ?? []) visit(child, forwardedIn, depth + 1);
+      return;
+    }
+    const filename = filenameOf(node);
+    const size = node.size ?? 0;
+    const inline = node.disposition?.toLowerCase() !== 'attachment';
+    const base = { part, contentType: type, filename, size, inline, forwardedIn };
+    if (plans.length >= limits.maxParts) {
+      plans.push({ ...base, role: 'other', download: false, skipped: 'too_many_parts' });
+      return;
+    }
+
+    if (type === 'message/rfc822') {
+      if (size <= limits.forwardedWholeMaxBytes) {
+        plans.push({ ...base, role: 'forwarded', download: true });
+      } else {
+        for (const child of node.childNodes ?? []) visit(child, part, depth + 1);
+      }
+      return;
+    }
+
+    const isBodyText = !filename && inline && forwardedIn === undefined;
+    if (isBodyText && type === 'text/plain' && !seenBodyText) {
+      seenBodyText = true;
+      plans.push({ ...base, role: 'text', download: size <= limits.partMaxBytes, ...(size > limits.partMaxBytes ? { skipped: 'too_large' } : {}) });
+      return;
+    }
+    if (isBodyText && type === 'text/html' && !seenBodyHtml) {
+      seenBodyHtml = true;
+      plans.push({ ...base, role: 'html', download: size <= limits.partMaxBytes, ...(size > limits.partMaxBytes ? { skipped: 'too_large' } : {}) });
+      return;
+    }
+    if (!mayHoldForm(type, filename)) {
+      plans.push({ ...base, role: 'other', download: false, skipped: 'not_a_form' });
+      return;
+    }
+    if (size > limits.partMaxBytes) {
+      plans.push({ ...base, role: 'form', download: false, skipped: 'too_large' });
+      return;
+    }
+    plans.push({ ...base, role: 'form', download: true });
+  };
+
+  visit(root, undefined, 0);
+  return plans;
+}

@@ -1,0 +1,48 @@
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { AppError } from '../errors.ts';
+import { migrate } from './migrate.ts';
+
+export type Db = Database.Database;
+
+/** The data folder holds personal data: only the service's user may read it. */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+}
+
+export function openDatabase(dataDir: string, opts: { migrate?: boolean } = {}): Db {
+  ensurePrivateDir(dataDir);
+  const file = path.join(dataDir, 'contest-intake.db');
+  const isNew = !existsSync(file);
+  let db: Db;
+  try {
+    db = new Database(file);
+  } catch (err) {
+    throw new AppError('db_unavailable', `cannot open ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  if (isNew) chmodSync(file, 0o600);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  if (opts.migrate !== false) {
+    try {
+      migrate(db);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+  return db;
+}
+
+/** SQLite's "database is locked" / "disk full" become one retryable code for the cycle to fail cleanly. */
+export function asStoreError(err: unknown): unknown {
+  const code = (err as { code?: string } | null)?.code;
+  if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN|READONLY)/.test(code)) {
+    return new AppError('db_unavailable', `database: ${(err as Error).message}`, { cause: err });
+  }
+  return err;
+}

@@ -1,0 +1,22 @@
+import type { FieldName } from '../config.ts';
+
+export const PROBLEM_CODES = [
+  'missing_field', 'link_not_douyin', 'intro_too_long', 'too_many_authors', 'too_many_pieces', 'invalid_phone',
+  'late', 'subject_format', 'subject_mismatch', 'unsupported_format', 'unreadable_attachment', 'duplicate_work',
+  'unknown_unit', 'no_form', 'needs_person',
+] as const;
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
+/** A problem a submitter (or an organizer) can act on: a machine code, the field, and a sentence in Chinese. */
+export interface Problem {
+  code: ProblemCode;
+  field?: FieldName | 'subject' | 'attachment' | 'unit';
+  message: string;
+  /** Who must act: the submitter fixes and resends; an organizer looks by hand. */
+  actor: 'submitter' | 'organizer';
+  detail?: string;
+}
+
+export function problem(code: ProblemCode, message: string, opts: Omit<Problem, 'code' | 'message' | 'actor'> & { actor?: Problem['actor'] } = {}): Problem {
+  return { code, message, actor: opts.actor ?? 'submitter', ...(opts.field ? { field: opts.field } : {}), ...(opts.detail ? { detail: opts.detail } : {}) };
+}
