@@ -40,7 +40,7 @@ export interface MessageAttachment {
 
 export interface MessageOrigin {
   mailbox: string;
-  uidValidity: bigint | null;
+  uidValidity: number | null;
   uid: number | null;
   file?: string;
 }

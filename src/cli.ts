@@ -1,0 +1,200 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createApp, VERSION, type App } from './app.ts';
+import { loadConfig, type AppConfig } from './config.ts';
+import { AppError, describeError, isAppError, isConfigError, isUsageError } from './errors.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { openImapSession } from './mailbox/imap-source.ts';
+import { writeJsonExport } from './outputs/json-export.ts';
+import { buildStatus, formatStatus, statusExitCode } from './outputs/status-report.ts';
+import { importFiles } from './pipeline/import-files.ts';
+import { pollMailbox, type PollReport } from './pipeline/poll-mailbox.ts';
+import { runWorker } from './schedule/worker.ts';
+import { openDatabase } from './store/db.ts';
+
+const USAGE = `contest-intake ${VERSION}: the mailbox of the 最美in温州 Douyin contest
+
+usage: contest-intake <command> [options]
+
+  run                          the unattended worker: poll now, then on POLL_CRON (with no IMAP_HOST: ingest
+                               the bundled demo mailbox once and exit)
+  poll --once                  one poll cycle of the IMAP mailbox, then exit
+  import <file.eml|folder>     ingest .eml files through the same pipeline
+  status [--json]              last poll, mailbox position, counts; exit code 0 healthy, 1 stale/failing,
+                               3 login refused, 4 never polled
+  export [--format json] [--out FILE]
+                               every message with its kind and status (stdout without --out)
+  migrate                      apply database migrations and exit
+
+Configuration comes from the environment and config/contest.json: see README.md.`;
+
+type Command = (app: App, args: string[]) => Promise<number>;
+
+function sessionOpener(app: App) {
+  const imap = app.config.imap;
+  if (!imap) throw new AppError('usage', 'IMAP is not configured (set IMAP_HOST, IMAP_USER, IMAP_PASS)');
+  return () => openImapSession(imap, app.log.child({ module: 'imap' }), {
+    limits: app.limits, version: app.version, supportEmail: app.config.contest.mailbox,
+  });
+}
+
+async function pollOnce(app: App, signal?: AbortSignal): Promise<PollReport> {
+  const started = Date.now();
+  const progress = progressReporter(app.log);
+  const report = await pollMailbox(sessionOpener(app), app.deps, app.clock, {
+    batchSize: app.config.pollBatch, maxAttempts: 3, signal, onProgress: progress,
+  });
+  const seconds = (Date.now() - started) / 1000;
+  app.log.info({ ...report, seconds, perSecond: report.fetched ? +(report.fetched / seconds).toFixed(1) : 0 }, 'poll finished');
+  return report;
+}
+
+function progressReporter(log: Logger): (done: number, total: number) => void {
+  let last = 0;
+  const started = Date.now();
+  return (done, total) => {
+    const now = Date.now();
+    if (total < 20 || (now - last < 5_000 && done !== total)) return;
+    last = now;
+    const rate = done / Math.max(0.001, (now - started) / 1000);
+    const left = rate > 0 ? Math.round((total - done) / rate) : null;
+    if (process.stderr.isTTY) {
+      const width = 30;
+      const filled = Math.round((done / total) * width);
+      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${rate.toFixed(1)}/s ${left ?? '?'}s left  ${done === total ? '\n' : ''}`);
+    } else {
+      log.info({ done, total, perSecond: +rate.toFixed(1), secondsLeft: left }, 'poll progress');
+    }
+  };
+}
+
+async function runDemo(app: App): Promise<number> {
+  console.log(`No IMAP_HOST is set: ingesting the bundled demo mailbox (${path.relative(process.cwd(), app.config.demoMailbox) || app.config.demoMailbox})`);
+  console.log(`into ${path.relative(process.cwd(), app.config.dataDir) || app.config.dataDir}/. Set IMAP_HOST, IMAP_USER and IMAP_PASS to read the real mailbox.`);
+  const report = await importFiles(app.config.demoMailbox, app.deps, app.clock, app.limits);
+  console.log(`demo: ${report.imported} new, ${report.known} already known, ${report.failed.length} failed, of ${report.files} files.`);
+  console.log(formatStatus(buildStatus(app.db, { mode: 'demo', now: app.clock(), staleAfterMinutes: app.config.staleAfterMinutes })));
+  return report.failed.length ? 1 : 0;
+}
+
+const commands: Record<string, Command> = {
+  async run(app) {
+    if (!app.config.imap) return runDemo(app);
+    await runWorker(app, [
+      { name: 'poll', cron: app.config.pollCron, run: async (signal) => { await pollOnce(app, signal); } },
+    ], { runAtStart: ['poll'] });
+    return 0;
+  },
+
+  async poll(app, args) {
+    const { values } = parseArgs({ args, options: { once: { type: 'boolean', default: true } } });
+    void values;
+    if (!app.config.imap) return runDemo(app);
+    const abort = new AbortController();
+    const stop = (): void => abort.abort();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    const r = await pollOnce(app, abort.signal);
+    console.log(`poll: ${r.fetched} new, ${r.known} already known, ${r.failed} failed, ${r.quarantined} quarantined, ${r.vanished} vanished${r.uidValidityChanged ? ' (UIDVALIDITY changed: rescanned)' : ''}`);
+    return 0;
+  },
+
+  async import(app, args) {
+    const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+    if (positionals.length === 0) throw new AppError('usage', 'import needs a .eml file or a folder');
+    let failed = 0;
+    for (const target of positionals) {
+      const r = await importFiles(path.resolve(target), app.deps, app.clock, app.limits);
+      console.log(`${target}: ${r.imported} new, ${r.known} already known, ${r.failed.length} failed, of ${r.files} files`);
+      for (const f of r.failed) console.log(`  failed: ${f.file}: ${f.error}`);
+      failed += r.failed.length;
+    }
+    return failed ? 1 : 0;
+  },
+
+  async status(app, args) {
+    const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
+    const s = buildStatus(app.db, { mode: app.config.imap ? 'imap' : 'demo', now: app.clock(), staleAfterMinutes: app.config.staleAfterMinutes });
+    console.log(values.json ? JSON.stringify(s, null, 2) : formatStatus(s));
+    return statusExitCode(s.health);
+  },
+
+  async export(app, args) {
+    const { values } = parseArgs({ args, options: { format: { type: 'string', default: 'json' }, out: { type: 'string' } } });
+    if (values.format !== 'json') throw new AppError('usage', `export: unknown format "${values.format}" (json)`);
+    if (values.out) {
+      await mkdir(path.dirname(path.resolve(values.out)), { recursive: true });
+      const out = createWriteStream(values.out, { mode: 0o600 });
+      await writeJsonExport(app.db, out);
+      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      console.error(`wrote ${values.out}`);
+    } else {
+      await writeJsonExport(app.db, process.stdout);
+    }
+    return 0;
+  },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    console.log(USAGE);
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    console.log(VERSION);
+    return 0;
+  }
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (isConfigError(err)) {
+      console.error(`configuration error:\n${describeError(err)}`);
+      return 2;
+    }
+    throw err;
+  }
+  const log = createLogger({ level: config.logLevel });
+  if (name === 'migrate') {
+    const db = openDatabase(config.dataDir);
+    db.close();
+    console.log(`database ${path.join(config.dataDir, 'contest-intake.db')} is up to date`);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  const app = createApp(config, log);
+  try {
+    return await command(app, args);
+  } finally {
+    app.close();
+  }
+}
+
+const invokedDirectly = process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1]);
+if (invokedDirectly || process.env.CONTEST_INTAKE_BIN === '1') {
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (err: unknown) => {
+      if (isUsageError(err)) {
+        console.error(describeError(err));
+        process.exitCode = 2;
+        return;
+      }
+      if (isAppError(err)) {
+        console.error(`contest-intake: [${err.code}] ${err.message}`);
+        process.exitCode = err.code === 'imap_auth' ? 3 : 1;
+        return;
+      }
+      // An unexpected error is a bug: die loudly with the stack.
+      console.error(err);
+      process.exit(70);
+    },
+  );
+}

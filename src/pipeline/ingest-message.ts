@@ -1,0 +1,125 @@
+import { classifyMessage, type Classification } from '../classify/classify-message.ts';
+import type { ContestConfig } from '../config.ts';
+import type { ExtractionResult } from '../extract/form-types.ts';
+import type { Logger } from '../logger.ts';
+import type { IncomingMessage } from '../mailbox/incoming-message.ts';
+import type { Archive } from '../store/archive.ts';
+import type { Db } from '../store/db.ts';
+import {
+  clearAttempts, insertMessage, setPosition, toStoredAttachments, type MessageRecord, type MessageStatus,
+} from '../store/messages-repo.ts';
+import type { Problem } from '../validate/problem.ts';
+
+export interface IngestDeps {
+  db: Db;
+  archive: Archive;
+  contest: ContestConfig;
+  /** Our own addresses: mail from them is never a submission and never answered. */
+  ownAddresses: string[];
+  extract: (msg: IncomingMessage) => Promise<ExtractionResult>;
+  log: Logger;
+}
+
+export interface MailboxPosition {
+  mailbox: string;
+  uidValidity: number;
+  uid: number;
+}
+
+export interface IngestOutcome {
+  id: number;
+  classification: Classification;
+  status: MessageStatus;
+  problems: Problem[];
+}
+
+const NOTHING_EXTRACTED: ExtractionResult = { forms: [], problems: [], manualReview: [] };
+
+export function statusOf(kind: Classification['kind'], problems: Problem[], manualReview: number): MessageStatus {
+  if (kind === 'automated' || kind === 'not_contest') return 'ignored';
+  if (manualReview > 0 || problems.some((p) => p.actor === 'organizer')) return 'needs_person';
+  return problems.length ? 'problems' : 'ok';
+}
+
+/**
+ * The story of one message: classify → extract → validate → store (with the mailbox position, in one
+ * transaction) → reply. Everything before the transaction is free of side effects but the content-addressed
+ * archive, so a crash anywhere leaves either nothing or the whole message recorded.
+ */
+export async function ingestMessage(msg: IncomingMessage, deps: IngestDeps, now: Date, position?: MailboxPosition): Promise<IngestOutcome> {
+  const classification = classifyMessage(msg, deps.contest, deps.ownAddresses);
+  const isSubmission = classification.kind === 'individual' || classification.kind === 'unit_summary';
+  const extraction = isSubmission ? await deps.extract(msg) : NOTHING_EXTRACTED;
+
+  const problems = [...classification.problems, ...extraction.problems];
+  const status = statusOf(classification.kind, problems, extraction.manualReview.length);
+
+  const record = archiveAndDescribe(msg, deps.archive, classification, status, problems);
+  const id = deps.db.transaction(() => {
+    const messageId = insertMessage(deps.db, record, now);
+    if (position) {
+      setPosition(deps.db, { mailbox: position.mailbox, uidValidity: position.uidValidity, lastUid: position.uid }, now);
+      clearAttempts(deps.db, position);
+    }
+    return messageId;
+  }).immediate();
+
+  deps.log.info({ id, uid: msg.origin.uid, kind: classification.kind, status, problems: problems.map((p) => p.code) }, 'message recorded');
+  return { id, classification, status, problems };
+}
+
+function archiveAndDescribe(msg: IncomingMessage, archive: Archive, c: Classification, status: MessageStatus, problems: Problem[]): MessageRecord {
+  const keys = new Map<string, string>();
+  for (const a of msg.attachments) if (a.content) keys.set(a.partId, archive.put(a.content));
+  return {
+    contentHash: msg.contentHash,
+    messageId: msg.headers.messageId,
+    mailbox: msg.origin.uid !== null ? msg.origin.mailbox : null,
+    uidValidity: msg.origin.uidValidity,
+    uid: msg.origin.uid,
+    sourceFile: msg.origin.file ?? null,
+    fromAddress: msg.headers.from?.address ?? null,
+    fromName: msg.headers.from?.name ?? null,
+    replyTo: msg.headers.replyTo?.address ?? null,
+    subject: msg.headers.subject,
+    receivedAt: msg.receivedAt,
+    size: msg.size,
+    kind: c.kind,
+    kindReason: c.reason,
+    status,
+    problems,
+    error: null,
+    headersKey: archive.put(msg.rawHeaders),
+    textKey: msg.text ? archive.put(msg.text) : null,
+    htmlKey: msg.html ? archive.put(msg.html) : null,
+    attachments: toStoredAttachments(msg, keys),
+  };
+}
+
+/**
+ * A message we could not process (a parser bug, or one that crashed the worker again and again) is still
+ * recorded, with what its headers tell, so it is never lost and never blocks the messages after it.
+ */
+export function recordUnprocessable(
+  msg: Pick<IncomingMessage, 'origin' | 'receivedAt' | 'size' | 'rawHeaders' | 'headers' | 'contentHash'>,
+  deps: Pick<IngestDeps, 'db' | 'archive' | 'contest' | 'ownAddresses' | 'log'>,
+  now: Date,
+  status: 'error' | 'quarantined',
+  error: string,
+  position?: MailboxPosition,
+): number {
+  const asMessage: IncomingMessage = { ...msg, text: null, html: null, attachments: [] };
+  const classification = classifyMessage(asMessage, deps.contest, deps.ownAddresses);
+  const record = archiveAndDescribe(asMessage, deps.archive, classification, status, classification.problems);
+  record.error = error.slice(0, 2000);
+  const id = deps.db.transaction(() => {
+    const messageId = insertMessage(deps.db, record, now);
+    if (position) {
+      setPosition(deps.db, { mailbox: position.mailbox, uidValidity: position.uidValidity, lastUid: position.uid }, now);
+      clearAttempts(deps.db, position);
+    }
+    return messageId;
+  }).immediate();
+  deps.log.warn({ id, uid: msg.origin.uid, status, error: error.slice(0, 200) }, 'message recorded without processing');
+  return id;
+}
