@@ -52,7 +52,7 @@ export function classifyMessage(msg: IncomingMessage, contest: ContestConfig, ow
   if (!subject.hasTag) {
     problems.push(problem('subject_format', `邮件标题缺少“${contest.subject.tags[0]}”标识，请按“${example}”填写标题。`, { field: 'subject' }));
   } else if (kind === 'individual' && subject.defects.length) {
-    const what = subject.defects.includes('no_creator') || subject.defects.includes('no_separator')
+    const what = subject.defects.includes('no_separator') ? '各部分之间缺少“+”号' : subject.defects.includes('no_creator')
       ? '缺少创作者姓名' : '缺少作品标题';
     problems.push(problem('subject_format', `邮件标题${what}，请按“${example}”填写标题。`, { field: 'subject', detail: subject.defects.join(',') }));
   }

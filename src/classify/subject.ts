@@ -53,8 +53,17 @@ export function parseSubject(subject: string, opts: { tags: string[]; separators
   let folded = rest;
   for (const sep of opts.separators) folded = folded.split(sep.normalize('NFKC')).join('+');
   folded = folded.replace(/^[\s+\-—_－:：]+/, '');
-  const hadSeparator = rest.includes('+') || opts.separators.some((s) => rest.includes(s.normalize('NFKC')));
-  const pieces = folded.split('+').map((p) => p.trim()).filter((p) => p.length > 0);
+  let pieces = folded.split('+').map((p) => p.trim()).filter((p) => p.length > 0);
+
+  // "最美in温州 瓯江夜色 林巧巧": spaces instead of '+'. Read it when the last word looks like a Chinese name,
+  // but still tell the submitter the subject is off.
+  if (pieces.length === 1 && !folded.includes('+')) {
+    const words = pieces[0]!.split(' ');
+    if (words.length >= 2 && /^[\p{Script=Han}·]{2,4}$/u.test(words[words.length - 1]!)) {
+      pieces = [words.slice(0, -1).join(' '), words[words.length - 1]!];
+      defects.push('no_separator');
+    }
+  }
 
   let title: string | null = null;
   let creators: string[] = [];
@@ -62,14 +71,13 @@ export function parseSubject(subject: string, opts: { tags: string[]; separators
     // Titles may themselves contain '+': everything but the last piece is the title.
     title = pieces.slice(0, -1).join('+');
     creators = splitCreators(pieces[pieces.length - 1]!);
+    if (creators.length === 0) defects.push('no_creator');
   } else if (pieces.length === 1) {
     title = pieces[0]!;
-    defects.push(hadSeparator ? 'no_creator' : 'no_separator');
+    defects.push('no_creator');
   } else {
     defects.push('no_title');
   }
-  if (pieces.length >= 2 && creators.length === 0) defects.push('no_creator');
-  if (!hadSeparator && pieces.length < 2 && !defects.includes('no_separator')) defects.push('no_separator');
   return { normalized, hasTag: true, title: title ? stripQuotes(title) : null, creators, defects };
 }
 

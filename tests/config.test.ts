@@ -1,0 +1,50 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
+import { isConfigError } from '../src/errors.ts';
+
+function failure(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(isConfigError(err)).toBe(true);
+    return (err as Error).message;
+  }
+  throw new Error('expected a configuration error');
+}
+
+describe('configuration', () => {
+  it('runs with no environment at all: demo mode, 126.com defaults', () => {
+    const c = loadConfig({});
+    expect(c.imap).toBeNull();
+    expect(c.contest.deadline).toBe('2024-09-25');
+    expect(c.contest.units.length).toBeGreaterThan(30);
+    expect(c.pollCron).toBe('*/5 * * * *');
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(failure({ IMAP_PORT: 'abc' })).toMatch(/IMAP_PORT/);
+    expect(failure({ IMAP_TLS: 'ssl' })).toMatch(/IMAP_TLS/);
+    expect(failure({ IMAP_HOST: 'imap.126.com' })).toMatch(/IMAP_USER and IMAP_PASS/);
+    expect(failure({ DIGEST_TO: 'organizer-at-example' })).toMatch(/DIGEST_TO/);
+  });
+
+  it('reads secrets from NAME_FILE', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ci-config-'));
+    const file = path.join(dir, 'pass');
+    writeFileSync(file, 'authcode123\n');
+    const c = loadConfig({ IMAP_HOST: 'imap.126.com', IMAP_USER: 'bisaihuodong@126.com', IMAP_PASS_FILE: file });
+    expect(c.imap).toMatchObject({ host: 'imap.126.com', port: 993, tls: 'implicit', pass: 'authcode123', mailbox: 'INBOX' });
+    expect(failure({ IMAP_HOST: 'h', IMAP_USER: 'u', IMAP_PASS_FILE: path.join(dir, 'missing') })).toMatch(/IMAP_PASS_FILE/);
+  });
+
+  it('names a bad value in the contest rules file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ci-config-'));
+    writeFileSync(path.join(dir, 'contest.json'), JSON.stringify({ name: 'x', mailbox: 'not-an-email' }));
+    const msg = failure({ CONFIG_DIR: dir });
+    expect(msg).toMatch(/contest\.json/);
+    expect(msg).toMatch(/mailbox/);
+  });
+});
