@@ -1,0 +1,29 @@
+import { foldText } from './text-key.ts';
+
+/**
+ * New-employment works (新就业群体: couriers, riders, ride-hailing drivers, anchors …) count toward the county
+ * offices' extra quota. A unit's own column is an explicit answer and wins; without one, keywords decide.
+ */
+
+const YES = /^(?:是|√|✓|✔|☑|■|y|yes|true|1|对|有)$/i;
+const NO = /^(?:否|不是|×|✗|✘|x|n|no|false|0|无|□)$/i;
+
+export function hasNewEmploymentKeyword(texts: readonly (string | null | undefined)[], keywords: readonly string[]): boolean {
+  const haystack = texts.filter(Boolean).map((t) => foldText(t!).toLowerCase()).join('\n');
+  return keywords.some((k) => k && haystack.includes(foldText(k).toLowerCase()));
+}
+
+export function isNewEmployment(
+  texts: readonly (string | null | undefined)[],
+  column: string | null | undefined,
+  keywords: readonly string[],
+): boolean {
+  const answer = column ? foldText(column) : '';
+  if (answer) {
+    if (YES.test(answer)) return true;
+    if (NO.test(answer)) return false;
+    // A 类别 column holding the group itself: 外卖骑手, 快递员.
+    return hasNewEmploymentKeyword([answer], keywords);
+  }
+  return hasNewEmploymentKeyword(texts, keywords);
+}
