@@ -17,7 +17,12 @@ export interface ImportReport {
 export async function importFiles(target: string, deps: IngestDeps, clock: Clock, limits: PlanLimits, signal?: AbortSignal): Promise<ImportReport> {
   const files = listEmlFiles(target);
   const report: ImportReport = { files: files.length, imported: 0, known: 0, failed: [] };
-  const runId = startPollRun(deps.db, 'files', clock());
+  let runId: number;
+  try {
+    runId = startPollRun(deps.db, 'files', clock());
+  } catch (err) {
+    throw asStoreError(err);
+  }
   for (const file of files) {
     if (signal?.aborted) break;
     try {

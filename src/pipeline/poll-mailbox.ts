@@ -41,7 +41,12 @@ export async function pollMailbox(
   opts: PollOptions,
 ): Promise<PollReport> {
   const { db, log } = deps;
-  const runId = startPollRun(db, 'imap', clock());
+  let runId: number;
+  try {
+    runId = startPollRun(db, 'imap', clock());
+  } catch (err) {
+    throw asStoreError(err);
+  }
   const report: PollReport = {
     mailbox: '', uidValidity: 0, listed: 0, fetched: 0, known: 0, failed: 0, quarantined: 0, vanished: 0,
     uidValidityChanged: false, stopped: false,
