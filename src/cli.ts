@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp, VERSION, type App } from './app.ts';
@@ -26,6 +26,8 @@ usage: contest-intake <command> [options]
                                3 login refused, 4 never polled
   export [--format json] [--out FILE]
                                every message with its kind and status (stdout without --out)
+  backup [--out FILE]          a consistent copy of the database while the worker runs (SQLite online
+                               backup; default DATA_DIR/backups/contest-intake-<time>.db)
   migrate                      apply database migrations and exit
 
 Configuration comes from the environment and config/contest.json: see README.md.`;
@@ -136,6 +138,18 @@ const commands: Record<string, Command> = {
     return 0;
   },
 };
+
+async function backup(app: App, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
+  const stamp = app.clock().toISOString().replace(/[:.]/g, '-');
+  const out = path.resolve(values.out ?? path.join(app.config.dataDir, 'backups', `contest-intake-${stamp}.db`));
+  await mkdir(path.dirname(out), { recursive: true, mode: 0o700 });
+  await app.db.backup(out);
+  await chmod(out, 0o600);
+  console.log(`backup written to ${out} (archive files are content-addressed: copy ${path.join(app.config.dataDir, 'archive')} with rsync)`);
+  return 0;
+}
+commands.backup = backup;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;

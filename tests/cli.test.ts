@@ -79,3 +79,22 @@ describe('the contest-intake command, as an operator uses it', () => {
     expect(r.stderr).toMatch(/IMAP_TLS/);
   });
 });
+
+describe('backup', () => {
+  it('writes a consistent, private copy of the database that opens with the same messages', async () => {
+    const env = { DATA_DIR: dataDir };
+    const out = path.join(dataDir, 'copy', 'backup.db');
+    const r = await cli(['backup', '--out', out], env);
+    expect(r.code).toBe(0);
+    const { default: Database } = await import('better-sqlite3');
+    const copy = new Database(out, { readonly: true });
+    const live = new Database(path.join(dataDir, 'contest-intake.db'), { readonly: true });
+    const q = 'SELECT count(*) AS n FROM messages';
+    expect(copy.prepare(q).get()).toEqual(live.prepare(q).get());
+    expect((copy.prepare(q).get() as { n: number }).n).toBeGreaterThan(0);
+    copy.close();
+    live.close();
+    const { statSync } = await import('node:fs');
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+  });
+});
