@@ -6,7 +6,6 @@ import { foldText } from './text-key.ts';
  */
 
 const YES = /^(?:是|√|✓|✔|☑|■|y|yes|true|1|对|有)$/i;
-const NO = /^(?:否|不是|×|✗|✘|x|n|no|false|0|无|□)$/i;
 
 export function hasNewEmploymentKeyword(texts: readonly (string | null | undefined)[], keywords: readonly string[]): boolean {
   const haystack = texts.filter(Boolean).map((t) => foldText(t!).toLowerCase()).join('\n');
@@ -21,8 +20,7 @@ export function isNewEmployment(
   const answer = column ? foldText(column) : '';
   if (answer) {
     if (YES.test(answer)) return true;
-    if (NO.test(answer)) return false;
-    // A 类别 column holding the group itself: 外卖骑手, 快递员.
+    // 否, ×, or a 类别 column naming the group itself (外卖骑手, 快递员): only keywords in the answer count.
     return hasNewEmploymentKeyword([answer], keywords);
   }
   return hasNewEmploymentKeyword(texts, keywords);

@@ -44,7 +44,8 @@ function parseOne(candidate: string): PhoneNumber | null {
   if (area && local && /^[2-9]/.test(local)) {
     return { kind: 'landline', normalized: `${area}-${local}${extension ? `-${extension}` : ''}` };
   }
-  if (/^[2-9]\d{7}$/.test(digits)) return { kind: 'local', normalized: `${digits}${extension ? `-${extension}` : ''}` };
+  // Without an area code only 8809-6549 shapes count: 2024-05-10 has eight digits too.
+  if (/^[2-9]\d{7}$/.test(digits) && /^\d{4}[\s-]?\d{4}$/.test(s)) return { kind: 'local', normalized: `${digits}${extension ? `-${extension}` : ''}` };
   return null;
 }
 

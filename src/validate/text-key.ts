@@ -18,7 +18,8 @@ export function presentValue(value: string | null | undefined): string | null {
   if (value == null) return null;
   const folded = foldText(value);
   if (folded === '' || PLACEHOLDER.test(folded)) return null;
-  return value.normalize('NFKC').replace(INVISIBLE, '').trim();
+  // The writer's spelling is kept for display: NFKC would turn 江心屿（一） into 江心屿(一).
+  return value.replace(INVISIBLE, '').trim();
 }
 
 /**
