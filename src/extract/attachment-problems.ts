@@ -1,0 +1,82 @@
+import { problem, type Problem } from '../validate/problem.ts';
+import type { ManualReview } from './form-types.ts';
+
+/**
+ * The sentences a submitter reads in the reply, one per way an attachment can fail. Each names the file as the
+ * sender called it (cleaned of control and direction characters) and says what to do: almost always, save the
+ * form again as .docx and resend.
+ */
+
+export interface AttachmentRef {
+  partId: string | null;
+  filename: string | null;
+}
+
+export function displayName(filename: string | null): string {
+  if (!filename) return '附件';
+  const clean = filename.replace(/[\p{Cc}\p{Cf}]/gu, '').replace(/\s+/g, ' ').trim();
+  const short = clean.length > 60 ? `${clean.slice(0, 40)}…${clean.slice(-15)}` : clean;
+  return short ? `附件《${short}》` : '附件';
+}
+
+export interface AttachmentIssue {
+  problem: Problem;
+  review: ManualReview | null;
+}
+
+const review = (ref: AttachmentRef, reason: ManualReview['reason']): ManualReview => ({ partId: ref.partId, filename: ref.filename, reason });
+
+export function unreadable(ref: AttachmentRef, detail: string): AttachmentIssue {
+  return {
+    problem: problem('unreadable_attachment', `${displayName(ref.filename)}无法打开，文件可能已损坏或不完整，请重新保存为 .docx 格式后再次发送。`, { field: 'attachment', detail }),
+    review: review(ref, 'unreadable'),
+  };
+}
+
+export function tooLarge(ref: AttachmentRef, detail: string): AttachmentIssue {
+  return {
+    problem: problem('unreadable_attachment', `${displayName(ref.filename)}内容过大或结构异常，无法读取，请将登记表另存为 .docx 格式（不含图片）后重新发送。`, { field: 'attachment', detail }),
+    review: review(ref, 'too_large'),
+  };
+}
+
+export function encrypted(ref: AttachmentRef): AttachmentIssue {
+  return {
+    problem: problem('unreadable_attachment', `${displayName(ref.filename)}设置了打开密码，无法读取，请取消密码后以 .docx 格式重新发送。`, { field: 'attachment', detail: 'encrypted' }),
+    review: review(ref, 'encrypted'),
+  };
+}
+
+export function unsupported(ref: AttachmentRef, detail: string): AttachmentIssue {
+  return {
+    problem: problem('unsupported_format', `${displayName(ref.filename)}的文件格式无法识别，请将登记表另存为 .docx（Word）或 .xlsx（Excel）格式后重新发送。`, { field: 'attachment', detail }),
+    review: review(ref, 'unsupported'),
+  };
+}
+
+/** A legacy format we would read if LibreOffice were installed: the sender can still help by saving as .docx. */
+export function legacyUnavailable(ref: AttachmentRef, format: string): AttachmentIssue {
+  return {
+    problem: problem('unsupported_format', `${displayName(ref.filename)}为 .${format} 格式，系统暂时无法读取，请另存为 .docx 或 .xlsx 格式后重新发送。`, { field: 'attachment', detail: `libreoffice_missing:${format}` }),
+    review: review(ref, 'unsupported'),
+  };
+}
+
+export function needsPerson(ref: AttachmentRef, reason: 'pdf' | 'image'): AttachmentIssue {
+  const what = reason === 'pdf' ? ' PDF 文件' : '图片';
+  return {
+    problem: problem('needs_person', `${displayName(ref.filename)}为${what}，将由工作人员人工核对；如方便，请另发一份 .docx 格式的参赛登记表。`, { field: 'attachment', actor: 'organizer', detail: reason }),
+    review: review(ref, reason),
+  };
+}
+
+export function tooDeep(ref: AttachmentRef, depth: number): AttachmentIssue {
+  return {
+    problem: problem('unreadable_attachment', `${displayName(ref.filename)}是多层转发的邮件，无法读取，请直接发送参赛登记表附件。`, { field: 'attachment', detail: `forward depth > ${depth}` }),
+    review: review(ref, 'unreadable'),
+  };
+}
+
+export function noForm(): Problem {
+  return problem('no_form', '邮件中未找到参赛登记表，请填写附件1《参赛登记表》，并以 .docx 格式作为附件发送。', { field: 'attachment' });
+}

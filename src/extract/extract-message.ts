@@ -1,0 +1,119 @@
+import type { ContestConfig } from '../config.ts';
+import type { Address, IncomingMessage } from '../mailbox/incoming-message.ts';
+import { mayHoldForm } from '../mailbox/message-parts.ts';
+import * as issue from './attachment-problems.ts';
+import { formsFromBody } from './body-form.ts';
+import type { ExtractedForm, ExtractionResult } from './form-types.ts';
+import { hasValues } from './forms-from-content.ts';
+import { formLabels, type FormLabels } from './label-match.ts';
+import type { LibreOfficeOptions } from './legacy-convert.ts';
+import { readAttachment, type ReadContext } from './read-attachment.ts';
+import { defaultPoolSize, sharedParsePool } from './worker-pool.ts';
+import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip-guard.ts';
+
+export interface ExtractOptions {
+  contest: ContestConfig;
+  /** Wall-clock limit for parsing one document in a worker. Default 20 s. */
+  timeoutMs?: number;
+  /** Forwarded mails nested inside forwarded mails, at most. Default 5. */
+  maxDepth?: number;
+  /** Heap cap of each parse worker. Default 256 MB. */
+  heapMb?: number;
+  /** Parse workers shared by all extractions in this process. Default: cores, at most 4. */
+  workers?: number;
+  zipLimits?: Partial<ZipLimits>;
+  libreOffice?: LibreOfficeOptions;
+}
+
+interface MailParts {
+  text: string | null;
+  html: string | null;
+  attachments: Array<{ partId: string; filename: string | null; contentType: string; inline: boolean; content: Buffer | null; skipped?: string; forwardedFrom?: Address | null }>;
+}
+
+interface Collected extends ExtractionResult {
+  /** Held back: a picture next to a readable form is a cover or a screenshot, not a form to read by hand. */
+  images: issue.AttachmentIssue[];
+}
+
+const labelCache = new WeakMap<ContestConfig, FormLabels>();
+
+function contextOf(opts: ExtractOptions): ReadContext {
+  let labels = labelCache.get(opts.contest);
+  if (!labels) labelCache.set(opts.contest, (labels = formLabels(opts.contest)));
+  return {
+    labels,
+    pool: sharedParsePool({ size: opts.workers ?? defaultPoolSize(), heapMb: opts.heapMb ?? 256 }),
+    timeoutMs: opts.timeoutMs ?? 20_000,
+    zipLimits: { ...DEFAULT_ZIP_LIMITS, ...opts.zipLimits },
+    libreOffice: opts.libreOffice ?? {},
+  };
+}
+
+function record(into: Collected, found: issue.AttachmentIssue, isImage: boolean): void {
+  if (isImage) { into.images.push(found); return; }
+  into.problems.push(found.problem);
+  if (found.review) into.manualReview.push(found.review);
+}
+
+async function extractParts(parts: MailParts, ctx: ReadContext, depth: number, maxDepth: number, from: Address | null | undefined, into: Collected): Promise<void> {
+  const mark = (forms: ExtractedForm[], fallback: Address | null | undefined) => forms.map((f) => {
+    const forwardedFrom = from !== undefined ? from : fallback;
+    return forwardedFrom !== undefined ? { ...f, source: { ...f.source, forwardedFrom } } : f;
+  });
+  const formsBefore = into.forms.length;
+  const attached: ExtractedForm[] = [];
+
+  const outcomes = await Promise.all(parts.attachments.map(async (a) => {
+    if (!a.content) {
+      if (a.skipped === 'too_large' && mayHoldForm(a.contentType, a.filename)) return { a, tooLarge: true as const };
+      return null;
+    }
+    // Pictures embedded in an HTML body (signatures, logos) are part of the letter, not attachments.
+    if (a.inline && a.contentType.startsWith('image/')) return null;
+    return { a, outcome: await readAttachment({ partId: a.partId, filename: a.filename, contentType: a.contentType, content: a.content }, ctx) };
+  }));
+
+  for (const item of outcomes) {
+    if (!item) continue;
+    const { a } = item;
+    if ('tooLarge' in item) { record(into, issue.tooLarge(a, 'not downloaded: part too large'), false); continue; }
+    const { outcome } = item;
+    attached.push(...mark(outcome.forms, a.forwardedFrom));
+    for (const found of outcome.issues) record(into, found, found.review?.reason === 'image');
+    const fwd = outcome.forwarded;
+    if (!fwd) continue;
+    if (depth + 1 > maxDepth) { record(into, issue.tooDeep(a, maxDepth), false); continue; }
+    const inner: MailParts = {
+      text: fwd.text,
+      html: fwd.html,
+      attachments: fwd.attachments.map((x, i) => ({ ...x, partId: `${a.partId}.${i + 1}`, content: Buffer.from(x.content.buffer, x.content.byteOffset, x.content.byteLength) })),
+    };
+    await extractParts(inner, ctx, depth + 1, maxDepth, fwd.from, into);
+  }
+
+  // The body is read when nothing attached (or forwarded) held a filled-in form.
+  const nested = into.forms.length > formsBefore;
+  const filled = attached.some(hasValues) || (nested && into.forms.slice(formsBefore).some(hasValues));
+  if (!filled) {
+    const body = mark(formsFromBody(parts.text, parts.html, ctx.labels), undefined);
+    if (body.some(hasValues)) { into.forms.push(...body); return; }
+  }
+  into.forms.push(...attached);
+}
+
+/**
+ * Every form in a message: attachments read by what their bytes are, forwarded mails opened recursively, the
+ * body read when nothing attached held a form. Never throws for anything a sender can put in a mail: each
+ * attachment that cannot be read becomes a problem naming it (and an entry for an organizer to look at).
+ */
+export async function extractMessage(msg: IncomingMessage, opts: ExtractOptions): Promise<ExtractionResult> {
+  const ctx = contextOf(opts);
+  const into: Collected = { forms: [], problems: [], manualReview: [], images: [] };
+  await extractParts(msg, ctx, 0, opts.maxDepth ?? 5, undefined, into);
+  if (into.forms.length === 0) {
+    for (const found of into.images) record(into, found, false);
+  }
+  if (into.forms.length === 0 && into.problems.length === 0 && into.manualReview.length === 0) into.problems.push(issue.noForm());
+  return { forms: into.forms, problems: into.problems, manualReview: into.manualReview };
+}

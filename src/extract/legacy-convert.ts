@@ -1,0 +1,145 @@
+import { spawn } from 'node:child_process';
+import { constants as fsConstants } from 'node:fs';
+import { access, cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/**
+ * .doc, .wps, .xls, .et, .rtf, .odt, .ods (and OOXML files exceljs chokes on) go through LibreOffice headless.
+ * Each conversion gets a fresh temp folder and its own profile (two soffice processes must never share one),
+ * runs in its own process group, and is killed with the whole group when it overruns. The profile is copied
+ * from one made by the first conversion, because creating a profile from nothing costs seconds.
+ */
+
+export interface LibreOfficeOptions {
+  /** Executable name or path; default `soffice` from PATH. */
+  binary?: string;
+  timeoutMs?: number;
+  maxOutputBytes?: number;
+  /** soffice processes at once; each takes a couple of hundred MB. */
+  concurrency?: number;
+  tempDir?: string;
+}
+
+export type ConvertTarget = 'docx' | 'xlsx';
+/** The extension LibreOffice's type detection is given: never the sender's file name. */
+export type ConvertSource = 'doc' | 'xls' | 'rtf' | 'odt' | 'ods' | 'docx' | 'xlsx';
+
+export type ConvertResult =
+  | { ok: true; bytes: Buffer; ms: number; coldProfile: boolean }
+  | { ok: false; reason: 'missing' | 'timeout' | 'failed' | 'too_large'; detail: string; ms: number };
+
+const DEFAULTS = { timeoutMs: 60_000, maxOutputBytes: 20 * 1024 * 1024, concurrency: 2 };
+
+const found = new Map<string, Promise<string | null>>();
+
+async function isExecutable(file: string): Promise<boolean> {
+  return access(file, fsConstants.X_OK).then(() => true, () => false);
+}
+
+export function findSoffice(binary = 'soffice'): Promise<string | null> {
+  let hit = found.get(binary);
+  if (!hit) {
+    hit = (async () => {
+      if (binary.includes('/')) return (await isExecutable(binary)) ? binary : null;
+      for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+        const file = path.join(dir, binary);
+        if (await isExecutable(file)) return file;
+      }
+      return null;
+    })();
+    found.set(binary, hit);
+  }
+  return hit;
+}
+
+let running = 0;
+const waiting: Array<() => void> = [];
+
+async function slot<T>(limit: number, fn: () => Promise<T>): Promise<T> {
+  if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await fn();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+const templates = new Map<string, string>();
+const copying = new Set<string>();
+process.once('exit', () => {
+  for (const dir of templates.values()) rmSync(dir, { recursive: true, force: true });
+});
+
+function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // The group is already gone.
+  }
+}
+
+function runSoffice(binary: string, args: string[], home: string, timeoutMs: number): Promise<{ code: number | null; timedOut: boolean; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(binary, args, {
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, HOME: home, TMPDIR: home, SAL_USE_VCLPLUGIN: 'svp' },
+    });
+    let stderr = '';
+    let timedOut = false;
+    child.stderr?.on('data', (d: Buffer) => { if (stderr.length < 2000) stderr += d.toString('utf8'); });
+    const timer = setTimeout(() => { timedOut = true; killGroup(child.pid); }, timeoutMs);
+    child.on('error', (err) => { clearTimeout(timer); resolve({ code: null, timedOut, stderr: err.message }); });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      // oosplash may leave soffice.bin behind; the group goes with it.
+      killGroup(child.pid);
+      resolve({ code, timedOut, stderr });
+    });
+  });
+}
+
+export async function convertWithLibreOffice(bytes: Buffer, from: ConvertSource, to: ConvertTarget, opts: LibreOfficeOptions = {}): Promise<ConvertResult> {
+  const started = Date.now();
+  const binary = await findSoffice(opts.binary);
+  if (!binary) return { ok: false, reason: 'missing', detail: `${opts.binary ?? 'soffice'} not found`, ms: 0 };
+  const timeoutMs = opts.timeoutMs ?? DEFAULTS.timeoutMs;
+  const maxOutput = opts.maxOutputBytes ?? DEFAULTS.maxOutputBytes;
+
+  return slot(opts.concurrency ?? DEFAULTS.concurrency, async () => {
+    const work = await mkdtemp(path.join(opts.tempDir ?? tmpdir(), 'contest-lo-'));
+    try {
+      const profile = path.join(work, 'profile');
+      const outDir = path.join(work, 'out');
+      const input = path.join(work, `input.${from}`);
+      await mkdir(outDir);
+      await writeFile(input, bytes, { mode: 0o600 });
+      const template = templates.get(binary);
+      if (template) await cp(template, profile, { recursive: true }).catch(() => undefined);
+      const args = ['--headless', '--norestore', '--nologo', '--nodefault', '--nolockcheck',
+        `-env:UserInstallation=${pathToFileURL(profile).href}`, '--convert-to', to, '--outdir', outDir, input];
+      const run = await runSoffice(binary, args, work, timeoutMs);
+      const ms = Date.now() - started;
+      if (run.timedOut) return { ok: false, reason: 'timeout', detail: `soffice ran over ${timeoutMs} ms`, ms };
+      const output = path.join(outDir, `input.${to}`);
+      const size = await stat(output).then((s) => s.size, () => -1);
+      if (size < 0) return { ok: false, reason: 'failed', detail: `soffice exit ${run.code}: ${run.stderr.replace(/\s+/g, ' ').slice(0, 300)}`, ms };
+      if (size > maxOutput) return { ok: false, reason: 'too_large', detail: `converted file ${size} bytes > ${maxOutput}`, ms };
+      if (!template && !templates.has(binary) && !copying.has(binary)) {
+        copying.add(binary);
+        const keep = await mkdtemp(path.join(opts.tempDir ?? tmpdir(), 'contest-lo-profile-'));
+        await cp(profile, keep, { recursive: true }).then(() => templates.set(binary, keep), () => rm(keep, { recursive: true, force: true }));
+        copying.delete(binary);
+      }
+      return { ok: true, bytes: await readFile(output), ms, coldProfile: !template };
+    } finally {
+      await rm(work, { recursive: true, force: true }).catch(() => undefined);
+    }
+  });
+}

@@ -1,0 +1,162 @@
+import yauzl from 'yauzl';
+
+/**
+ * The zip central directory is read before mammoth or exceljs touch a file: both inflate through JSZip with no
+ * size guard, so a zip bomb (one huge entry, ten thousand entries, lying sizes, overlapping entries) must be
+ * refused from the directory alone. Nothing here inflates except verifyZipSizes, which streams and drops.
+ */
+
+export interface ZipLimits {
+  maxEntries: number;
+  maxEntryBytes: number;
+  maxTotalBytes: number;
+  /** Uncompressed / compressed above this, for entries bigger than ratioFloorBytes, is a bomb, not a document. */
+  maxRatio: number;
+  ratioFloorBytes: number;
+}
+
+export const DEFAULT_ZIP_LIMITS: ZipLimits = {
+  maxEntries: 2_000,
+  maxEntryBytes: 50 * 1024 * 1024,
+  maxTotalBytes: 100 * 1024 * 1024,
+  maxRatio: 100,
+  ratioFloorBytes: 1024 * 1024,
+};
+
+export type ZipRejection = 'truncated' | 'corrupt' | 'too_many_entries' | 'too_large' | 'ratio' | 'encrypted' | 'overlap';
+
+export interface ZipEntryInfo {
+  name: string;
+  compressedSize: number;
+  uncompressedSize: number;
+}
+
+export type ZipVerdict =
+  | { ok: true; entries: ZipEntryInfo[] }
+  | { ok: false; reason: ZipRejection; detail: string };
+
+export class ZipRejectedError extends Error {
+  constructor(readonly reason: ZipRejection, detail: string) {
+    super(detail);
+    this.name = 'ZipRejectedError';
+  }
+}
+
+function open(bytes: Buffer): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => {
+    try {
+      // strictFileNames off: a "../" name is harmless here (nothing is extracted to disk) and Word never writes one.
+      yauzl.fromBuffer(bytes, { lazyEntries: true, decodeStrings: true, validateEntrySizes: true, strictFileNames: false },
+        (err, zip) => (err ? reject(err) : resolve(zip)));
+    } catch (err) {
+      reject(err);
+    }
+  });
+}
+
+function classify(err: unknown): { reason: ZipRejection; detail: string } {
+  const detail = err instanceof Error ? err.message : String(err);
+  if (err instanceof ZipRejectedError) return { reason: err.reason, detail };
+  return { reason: /end of central directory|truncated|not enough|out of range|beyond/i.test(detail) ? 'truncated' : 'corrupt', detail };
+}
+
+export async function inspectZip(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<ZipVerdict> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await open(bytes);
+  } catch (err) {
+    return { ok: false, ...classify(err) };
+  }
+  if (zip.entryCount > limits.maxEntries) {
+    zip.close();
+    return { ok: false, reason: 'too_many_entries', detail: `${zip.entryCount} entries > ${limits.maxEntries}` };
+  }
+  const raw: Array<ZipEntryInfo & { offset: number; span: number }> = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let total = 0;
+      zip.on('error', reject);
+      zip.on('end', () => resolve());
+      zip.on('entry', (entry: yauzl.Entry) => {
+        const { compressedSize: packed, uncompressedSize: size, fileName: name } = entry;
+        total += size;
+        const fail = (reason: ZipRejection, detail: string) => { zip.close(); reject(new ZipRejectedError(reason, detail)); };
+        if (entry.isEncrypted()) return fail('encrypted', `encrypted entry ${name}`);
+        if (size > limits.maxEntryBytes) return fail('too_large', `${name}: ${size} bytes > ${limits.maxEntryBytes}`);
+        if (total > limits.maxTotalBytes) return fail('too_large', `total ${total} bytes > ${limits.maxTotalBytes}`);
+        if (size > limits.ratioFloorBytes && size / Math.max(packed, 1) > limits.maxRatio) {
+          return fail('ratio', `${name}: ratio ${(size / Math.max(packed, 1)).toFixed(0)} > ${limits.maxRatio}`);
+        }
+        const span = 30 + entry.fileNameLength + packed;
+        if (entry.relativeOffsetOfLocalHeader + span > bytes.length) return fail('truncated', `${name} runs past the end of the file`);
+        raw.push({ name, compressedSize: packed, uncompressedSize: size, offset: entry.relativeOffsetOfLocalHeader, span });
+        zip.readEntry();
+      });
+      zip.readEntry();
+    });
+  } catch (err) {
+    return { ok: false, ...classify(err) };
+  }
+  // Entries sharing or overlapping their data inflate the same bytes many times over (the "better zip bomb").
+  const byOffset = [...raw].sort((a, b) => a.offset - b.offset);
+  for (let i = 1; i < byOffset.length; i++) {
+    const prev = byOffset[i - 1]!;
+    if (byOffset[i]!.offset < prev.offset + prev.span) {
+      return { ok: false, reason: 'overlap', detail: `${byOffset[i]!.name} overlaps ${prev.name}` };
+    }
+  }
+  return { ok: true, entries: raw.map(({ name, compressedSize, uncompressedSize }) => ({ name, compressedSize, uncompressedSize })) };
+}
+
+/**
+ * Inflates every entry as a stream and drops the bytes, failing as soon as one yields more than its directory
+ * record promised: the directory can lie, and JSZip would believe it. Runs inside the parse worker.
+ */
+export async function verifyZipSizes(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<void> {
+  const zip = await open(bytes);
+  let total = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      zip.on('error', reject);
+      zip.on('end', () => resolve());
+      zip.on('entry', (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (err, stream) => {
+          if (err) return reject(err);
+          stream.on('data', (chunk: Buffer) => {
+            total += chunk.length;
+            if (total > limits.maxTotalBytes) stream.destroy(new ZipRejectedError('too_large', `inflated past ${limits.maxTotalBytes} bytes`));
+          });
+          stream.on('error', (e: Error) => reject(/too many bytes|size mismatch/i.test(e.message) ? new ZipRejectedError('too_large', e.message) : e));
+          stream.on('end', () => zip.readEntry());
+        });
+      });
+      zip.readEntry();
+    });
+  } finally {
+    zip.close();
+  }
+}
+
+/** A small stored entry (an OpenDocument `mimetype`), read without trusting its size. */
+export async function readZipEntry(bytes: Buffer, name: string, maxBytes = 1024): Promise<string | null> {
+  const zip = await open(bytes);
+  try {
+    return await new Promise<string | null>((resolve, reject) => {
+      zip.on('error', reject);
+      zip.on('end', () => resolve(null));
+      zip.on('entry', (entry: yauzl.Entry) => {
+        if (entry.fileName !== name || entry.uncompressedSize > maxBytes) return zip.readEntry();
+        zip.openReadStream(entry, (err, stream) => {
+          if (err) return reject(err);
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('error', reject);
+          stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        });
+      });
+      zip.readEntry();
+    });
+  } finally {
+    zip.close();
+  }
+}
