@@ -78,17 +78,22 @@ export function resolveWorks(rows: readonly WorkRow[]): Map<number, WorkResoluti
   const res = (id: number): WorkResolution => out.get(id)!;
 
   // 1. Versions. A row from a later message of the same party replaces every current version of the same work.
+  // A version keeps the place of the first one: a corrected resend must not lose "first" to a copy sent meanwhile.
+  const chainStart = new Map<number, WorkRow>(sorted.map((r) => [r.id, r]));
   for (const [i, r] of sorted.entries()) {
     for (let j = i - 1; j >= 0; j--) {
       const p = sorted[j]!;
       if (p.party !== r.party || p.messageId === r.messageId || res(p.id).superseded || !sameWork(p, r)) continue;
       res(p.id).superseded = true;
       res(r.id).supersedes ??= p.id;
+      if (byArrival(chainStart.get(p.id)!, chainStart.get(r.id)!) < 0) chainStart.set(r.id, chainStart.get(p.id)!);
     }
   }
 
-  // 2. Same Douyin work among current versions: rows joined by shared links, the earliest first.
-  const current = sorted.filter((r) => !res(r.id).superseded);
+  // 2. Same Douyin work among current versions: rows joined by shared links, the earliest (by first version) first.
+  const current = sorted
+    .filter((r) => !res(r.id).superseded)
+    .sort((a, b) => byArrival(chainStart.get(a.id)!, chainStart.get(b.id)!) || byArrival(a, b));
   const parent = new Map<number, number>(current.map((r) => [r.id, r.id]));
   const find = (id: number): number => {
     let root = id;
@@ -116,7 +121,7 @@ export function resolveWorks(rows: readonly WorkRow[]): Map<number, WorkResoluti
     groups.set(root, group);
   }
   for (const group of groups.values()) {
-    // Groups keep arrival order because `current` is sorted.
+    // Groups keep the order of `current`.
     const [first, ...later] = group as [WorkRow, ...WorkRow[]];
     let unitSeen = isUnitParty(first.party);
     let individualSeen = !unitSeen;

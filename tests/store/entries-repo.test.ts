@@ -139,6 +139,26 @@ describe('the same work twice', () => {
     expect(v2.entry).toMatchObject({ status: 'valid', supersedes: v1.entry.id });
   });
 
+  it('a corrected resend keeps the author’s place: a copy sent meanwhile by someone else stays the duplicate', () => {
+    const v1 = individual('chen@163.com', '2024-05-01T02:00:00Z', person({ phone: '' }));
+    const copy = individual('lin@qq.com', '2024-05-03T02:00:00Z', person({ name: '林小雨' }));
+    expect(copy.entry).toMatchObject({ status: 'duplicate', duplicateOf: v1.entry.id });
+    const v2 = individual('chen@163.com', '2024-05-05T02:00:00Z', person({}));
+    expect(v2.entry).toMatchObject({ status: 'valid', supersedes: v1.entry.id, duplicateOf: null });
+    expect(getEntry(db, copy.entry.id)).toMatchObject({ status: 'duplicate', duplicateOf: v2.entry.id });
+  });
+
+  it('the author sends again after the unit listed the work: one entry, the author’s latest version, credited to the unit', () => {
+    const v1 = individual('chen@163.com', '2024-04-12T01:12:33Z', person({ unit: '温州日报社' }));
+    const unit = summary('news@wzrb.com.cn', '2024-06-10T09:45:12Z', '温州日报社', [{ title: '五马街的清晨', link: 'https://v.douyin.com/iRNBxYkq/', name: '陈晓东' }]);
+    const v2 = individual('chen@163.com', '2024-08-15T00:40:02Z', person({ unit: '温州日报社' }));
+    expect(getEntry(db, v1.entry.id)!.status).toBe('superseded');
+    expect(getEntry(db, v2.entry.id)).toMatchObject({ status: 'valid', supersedes: v1.entry.id, creditedUnit: '温州日报' });
+    expect(getEntry(db, unit.entries[0]!.id)).toMatchObject({ status: 'duplicate', duplicateOf: v2.entry.id, merged: true, problems: [] });
+    expect(listEntries(db).filter((e) => e.status === 'valid')).toHaveLength(1);
+    expect(progressOf('温州日报').counted).toBe(1);
+  });
+
   it('different works from the same sender stay apart', () => {
     individual('chen@163.com', '2024-05-01T02:00:00Z', person({}));
     individual('chen@163.com', '2024-05-02T02:00:00Z', person({ title: '瓯江夜色', link: 'https://v.douyin.com/OjYeSe1/' }));
