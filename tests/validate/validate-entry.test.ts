@@ -164,6 +164,8 @@ describe('registration form validation', () => {
     expect(validateRegistration(registration({ ...plain, title: '快递小哥的一天' }), ctx({}, '最美in温州+快递小哥的一天+陈晓东')).newEmployment).toBe(true);
     expect(validateRegistration(registration({ ...plain, intro: '跟拍一位网约车司机的夜班。' }), ctx()).newEmployment).toBe(true);
     expect(validateRegistration(registration({ ...plain, occupation: '网络主播' }), ctx()).newEmployment).toBe(true);
+    // The official name of delivery riders, from the configured keywords.
+    expect(validateRegistration(registration({ ...plain, occupation: '网约配送员' }), ctx()).newEmployment).toBe(true);
   });
 });
 
