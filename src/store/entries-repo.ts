@@ -163,16 +163,17 @@ function component(db: Db, seeds: Seeds): number[] {
   return [...ids];
 }
 
-function duplicateWorkProblem(firstId: number): Problem {
-  return problem('duplicate_work',
-    '该抖音作品此前已由其他人或单位报送，同一作品只计一次，本次报送不再重复登记。如有疑问，请联系主办方。',
-    { field: 'link', detail: `duplicate of entry ${firstId}` });
+function duplicateWorkProblem(firstId: number, sameMessage: boolean): Problem {
+  const message = sameMessage
+    ? '同一抖音作品在本邮件中出现了不止一次，只计一次，请核对是否漏填了其他作品的链接。'
+    : '该抖音作品此前已由其他人或单位报送，同一作品只计一次，本次报送不再重复登记。如有疑问，请联系主办方。';
+  return problem('duplicate_work', message, { field: 'link', detail: `duplicate of entry ${firstId}` });
 }
 
-function derive(row: EntryRow, r: WorkResolution, creditedUnit: string | null) {
+function derive(row: EntryRow, r: WorkResolution, first: EntryRow | undefined, creditedUnit: string | null) {
   const validation = JSON.parse(row.validation_problems) as Problem[];
   const duplicateWork = r.duplicateOf != null && !r.merged;
-  const problems = duplicateWork ? [...validation, duplicateWorkProblem(r.duplicateOf!)] : validation;
+  const problems = duplicateWork ? [...validation, duplicateWorkProblem(r.duplicateOf!, first?.message_id === row.message_id)] : validation;
   const status: EntryStatus = r.superseded ? 'superseded' : r.duplicateOf != null ? 'duplicate' : validation.length ? 'problems' : 'valid';
   return {
     status,
@@ -206,7 +207,8 @@ function reresolve(db: Db, seeds: Seeds): void {
   for (const row of rows) {
     const r = resolved.get(row.id)!;
     const from = r.creditFrom != null ? byId.get(r.creditFrom) : undefined;
-    const d = derive(row, r, from ? from.recommended_by_unit ?? from.recommender_text : null);
+    const first = r.duplicateOf != null ? byId.get(r.duplicateOf) : undefined;
+    const d = derive(row, r, first, from ? from.recommended_by_unit ?? from.recommender_text : null);
     if (d.status !== row.status || d.problems !== row.problems || d.duplicate_of !== row.duplicate_of || d.supersedes !== row.supersedes
       || d.merged !== row.merged || d.credited_unit !== row.credited_unit) {
       update.run({ ...d, id: row.id });
@@ -258,7 +260,7 @@ export function recordEntries(db: Db, input: RecordEntriesInput, now: Date): Sto
     const recommenderKey = recommenderText ? unitKey(recommenderText) || null : null;
     const { id } = upsert.get({
       message_id: input.messageId, source_index: index, source_row: draft.sourceRow, form: draft.form, message_kind: input.kind,
-      sender, forwarded_from: draft.forwardedFrom, party: partyOf(input.unitName, recommenderKey, sender),
+      sender, forwarded_from: draft.forwardedFrom, party: partyOf(input.unitName, recommenderKey, sender, input.messageId),
       recommended_by_unit: input.unitName, recommender_text: recommenderText, title: draft.title, title_key: titleKeyOf(draft.title),
       authors: JSON.stringify(draft.authors), occupation: draft.occupation, unit_text: draft.unit,
       links: JSON.stringify(draft.links), other_links: JSON.stringify(draft.otherLinks), primary_link: draft.links[0] ?? null,

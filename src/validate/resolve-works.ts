@@ -13,7 +13,7 @@ export interface WorkRow {
   sourceIndex: number;
   /** ISO 8601 UTC (toISOString): compares as text. */
   receivedAt: string;
-  /** Who submits: `unit:<name>` for a recognized unit, `unit?:<key>` for an unknown one, `sender:<address>` otherwise. */
+  /** Who submits: `unit:<name>`, `unit?:<key>` for an unknown unit, `sender:<address>`, or `message:<id>` without sender. */
   party: string;
   form: 'registration' | 'summary';
   titleKey: string | null;
@@ -40,10 +40,12 @@ export interface WorkResolution {
  * The party of a row: a recognized unit, an unknown unit (by its normalized spelling), or else the sender.
  * A unit sending from two addresses is one party; an individual is known only by address.
  */
-export function partyOf(unitName: string | null, recommenderKey: string | null, sender: string | null): string {
+export function partyOf(unitName: string | null, recommenderKey: string | null, sender: string | null, messageId: number): string {
   if (unitName) return `unit:${unitName}`;
   if (recommenderKey) return `unit?:${recommenderKey}`;
-  return `sender:${(sender ?? '').trim().toLowerCase()}`;
+  const address = sender?.trim().toLowerCase();
+  // Mails without a From address are not one person: each stands alone.
+  return address ? `sender:${address}` : `message:${messageId}`;
 }
 
 export function isUnitParty(party: string): boolean {

@@ -116,6 +116,7 @@ describe('the same work twice', () => {
       person({ name: '林小雨', link: '复制打开抖音 https://www.iesdouyin.com/share/video/7301234567890123456/?region=CN' }));
     expect(second.entry).toMatchObject({ status: 'duplicate', duplicateOf: first.entry.id, merged: false });
     expect(second.entry.problems.map((p) => [p.code, p.field])).toEqual([['duplicate_work', 'link']]);
+    expect(second.entry.problems[0]!.message).toContain('此前已由其他人或单位报送');
     expect(getEntry(db, first.entry.id)).toMatchObject({ status: 'valid', problems: [] });
     expect(listEntries(db).filter((e) => e.status === 'valid').map((e) => e.primaryLink)).toEqual([VIDEO]);
   });
@@ -270,6 +271,9 @@ describe('unit progress', () => {
     summary('wxb@lucheng.gov.cn', '2024-06-30T15:59:59Z', '中共鹿城区委网信办', rows);
     let p = progressOf('鹿城区网信办');
     expect(p).toMatchObject({ category: 'county_office', quota: 10, counted: 8, met: false, silent: false, received: 10 });
+    const repeated = listEntries(db).find((e) => e.title === '鹿城风光（9）重复')!;
+    expect(repeated).toMatchObject({ status: 'duplicate', merged: false });
+    expect(repeated.problems.map((x) => x.message)).toEqual([expect.stringContaining('在本邮件中出现了不止一次')]);
     expect(p.newEmployment).toEqual({ quota: 3, before: '2024-06-30', counted: 2, met: false });
 
     // 2024-07-01 00:00:00 in Wenzhou: counts for the quota, too late for the new-employment rule.

@@ -37,9 +37,10 @@ describe('resolving works', () => {
     expect(r.get(999)).toMatchObject({ superseded: false, duplicateOf: first.id, merged: false });
   });
 
-  it('parties: a recognized unit, an unknown one by its spelling, else the sender', () => {
-    expect(partyOf('鹿城区网信办', '鹿城区委网信办', 'x@lucheng.gov.cn')).toBe('unit:鹿城区网信办');
-    expect(partyOf(null, '鹿城区新闻宣传中心', 'x@lucheng.gov.cn')).toBe('unit?:鹿城区新闻宣传中心');
-    expect(partyOf(null, null, ' Chen@163.com ')).toBe('sender:chen@163.com');
+  it('parties: a recognized unit, an unknown one by its spelling, else the sender, else the message alone', () => {
+    expect(partyOf('鹿城区网信办', '鹿城区委网信办', 'x@lucheng.gov.cn', 7)).toBe('unit:鹿城区网信办');
+    expect(partyOf(null, '鹿城区新闻宣传中心', 'x@lucheng.gov.cn', 7)).toBe('unit?:鹿城区新闻宣传中心');
+    expect(partyOf(null, null, ' Chen@163.com ', 7)).toBe('sender:chen@163.com');
+    expect(partyOf(null, null, null, 7)).toBe('message:7');
   });
 });
