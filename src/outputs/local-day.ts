@@ -1,0 +1,41 @@
+import { endOfLocalDay } from '../validate/contest-time.ts';
+
+/**
+ * Calendar days in the contest's time zone (YYYY-MM-DD): caps count per local day, the digest reports one local
+ * day, and the deadline is a local day. Intl knows the zone rules; no date library.
+ */
+
+export function localDay(at: Date, timeZone: string): string {
+  // en-CA formats as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+/** 2024-06-30 + 1 → 2024-07-01 (plain calendar arithmetic, no zone involved). */
+export function addDays(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
+/** Whole calendar days from a to b (b − a). */
+export function daysBetween(a: string, b: string): number {
+  const ms = (s: string) => {
+    const [y, m, d] = s.split('-').map(Number) as [number, number, number];
+    return Date.UTC(y, m - 1, d);
+  };
+  return Math.round((ms(b) - ms(a)) / 86_400_000);
+}
+
+/** [start, end) of a local day as instants. */
+export function dayRange(day: string, timeZone: string): { start: Date; end: Date } {
+  return { start: endOfLocalDay(addDays(day, -1), timeZone), end: endOfLocalDay(day, timeZone) };
+}
+
+/** The day a morning digest reports on: the local day before `now`. */
+export function previousLocalDay(now: Date, timeZone: string): string {
+  return addDays(localDay(now, timeZone), -1);
+}
+
+export function isIsoDay(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  return addDays(value, 0) === value;
+}
