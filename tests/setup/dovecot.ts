@@ -86,16 +86,26 @@ export interface DovecotHandle {
 const live = new Set<{ child: ChildProcess; dir: string }>();
 let exitHookInstalled = false;
 
+function killAll(): void {
+  for (const { child, dir } of live) {
+    try { child.kill('SIGKILL'); } catch { /* already gone */ }
+    try { rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ }
+  }
+  live.clear();
+}
+
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   // A test worker that dies without stop() must not leave a Dovecot holding a port, or its folder behind.
-  process.on('exit', () => {
-    for (const { child, dir } of live) {
-      try { child.kill('SIGKILL'); } catch { /* already gone */ }
-      try { rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ }
-    }
-  });
+  process.on('exit', killAll);
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      killAll();
+      // Then die of the same signal, as we would have without this handler (unless someone else handles it).
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+    });
+  }
 }
 
 function findDovecot(): string {
