@@ -15,4 +15,4 @@ export type ParseFailure = 'unreadable' | 'too_large' | 'timeout' | 'crashed';
 export type ParseReply =
   | { id: number; ok: true; content: DocContent }
   | { id: number; ok: true; mail: ForwardedMail }
-  | { id: number; ok: false; reason: ParseFailure; detail: string };
+  | { id: number; ok: false; reason: ParseFailure; detail: string; errorName?: string };

@@ -37,7 +37,8 @@ parentPort?.on('message', (task: ParseTask) => {
     (err: unknown) => {
       const detail = err instanceof Error ? err.message.slice(0, 300) : String(err).slice(0, 300);
       const reason = err instanceof ZipRejectedError ? 'too_large' : err instanceof RangeError ? 'too_large' : 'unreadable';
-      parentPort!.postMessage({ id: task.id, ok: false, reason, detail } satisfies ParseReply);
+      const errorName = err instanceof Error ? err.name : undefined;
+      parentPort!.postMessage({ id: task.id, ok: false, reason, detail, errorName } satisfies ParseReply);
     },
   );
 });

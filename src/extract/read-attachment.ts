@@ -46,7 +46,10 @@ async function readOoxml(kind: 'docx' | 'xlsx', bytes: Buffer, ref: issue.Attach
   if (reply.ok && 'content' in reply) return { forms: formsFromContent(reply.content, ctx.labels, source), issues: [], readable: true };
   const reason = reply.ok ? 'crashed' : reply.reason;
   const detail = reply.ok ? 'unexpected reply' : reply.detail;
-  if (reason === 'unreadable' && roundTrip) {
+  // A TypeError is the library tripping over a structure it did not expect (exceljs on some producers' files,
+  // mammoth on a docx without styles.xml), which LibreOffice rewrites into one it does. Malformed XML or zip
+  // data is not worth a LibreOffice run.
+  if (reason === 'unreadable' && roundTrip && !reply.ok && reply.errorName === 'TypeError') {
     const converted = await convertWithLibreOffice(bytes, kind, kind, ctx.libreOffice);
     if (converted.ok) return readOoxml(kind, converted.bytes, ref, source, ctx, false);
   }

@@ -1,0 +1,93 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extractMessage, type ExtractOptions } from '../../src/extract/extract-message.ts';
+import { convertWithLibreOffice, findSoffice } from '../../src/extract/legacy-convert.ts';
+import { closeParsePool } from '../../src/extract/worker-pool.ts';
+import { CHEN, LIN, WZRB_ROWS } from './expected.ts';
+import { attachment, contest, fixture, message, timed } from './helpers.ts';
+
+// Real LibreOffice, one temp folder for this file so leftovers and stray processes can be looked for.
+const temp = mkdtempSync(path.join(tmpdir(), 'extract-legacy-test-'));
+const opts: ExtractOptions = { contest, libreOffice: { tempDir: temp } };
+const read = (name: string, o: ExtractOptions = opts) => extractMessage(message({ attachments: [attachment(name)] }), o);
+const registrations = (r: Awaited<ReturnType<typeof read>>) => r.forms.map((f) => (f.kind === 'registration' ? f.fields : f.kind));
+
+/** soffice processes started with a profile under this file's temp folder. */
+function strayProcesses(): string[] {
+  return execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((line) => line.includes(temp));
+}
+
+beforeAll(async () => {
+  expect(await findSoffice(), 'LibreOffice (soffice) must be installed for these tests').not.toBeNull();
+  // One cold start for the whole file: later conversions copy the profile it leaves.
+  const warm = await convertWithLibreOffice(fixture('reg-legacy.doc'), 'doc', 'docx', opts.libreOffice);
+  expect(warm.ok).toBe(true);
+});
+
+afterAll(async () => {
+  await closeParsePool();
+  rmSync(temp, { recursive: true, force: true });
+});
+
+describe('legacy formats through LibreOffice', () => {
+  it('reg-legacy.doc: a Word 97 .doc made by LibreOffice reads like the .docx original', async () => {
+    const result = await read('reg-legacy.doc');
+    expect(result.problems).toEqual([]);
+    expect(result.forms).toEqual([{ kind: 'registration', fields: CHEN, source: { filename: 'reg-legacy.doc', partId: '2', format: 'doc' } }]);
+  });
+
+  it('reg-legacy.wps: a WPS-compatible .wps (a .doc inside) is converted and reported as wps', async () => {
+    const result = await read('reg-legacy.wps');
+    expect(result.forms).toEqual([{ kind: 'registration', fields: CHEN, source: { filename: 'reg-legacy.wps', partId: '2', format: 'wps' } }]);
+  });
+
+  it('reg-legacy.rtf: an .rtf is converted and read', async () => {
+    const result = await read('reg-legacy.rtf');
+    expect(result.forms).toEqual([{ kind: 'registration', fields: LIN, source: { filename: 'reg-legacy.rtf', partId: '2', format: 'rtf' } }]);
+  });
+
+  it('sum-legacy.xls: an Excel 97 summary keeps its rows, row numbers and header', async () => {
+    const result = await read('sum-legacy.xls');
+    expect(result.forms).toEqual([{
+      kind: 'summary', unit: '温州日报社', contact: '张明', contactPhone: '0577-88888888', rows: WZRB_ROWS,
+      source: { filename: 'sum-legacy.xls', partId: '2', format: 'xls' },
+    }]);
+  });
+
+  it('sum-legacy.et: a WPS spreadsheet (.et, an .xls inside) is converted and reported as et', async () => {
+    const result = await read('sum-legacy.et');
+    expect(result.forms.map((f) => f.kind === 'summary' && [f.unit, f.rows.length, f.source.format])).toEqual([['温州日报社', 3, 'et']]);
+  });
+
+  it('reg-no-styles.docx: a .docx mammoth fails on (no styles.xml) is read after a LibreOffice round trip', async () => {
+    const result = await read('reg-no-styles.docx');
+    expect(result.problems).toEqual([]);
+    expect(registrations(result)).toEqual([CHEN]);
+  });
+
+  it('without soffice, a .doc is unsupported_format (asking for .docx), not a crash', async () => {
+    const result = await read('reg-legacy.doc', { contest, libreOffice: { binary: '/nonexistent/soffice' } });
+    expect(result.forms).toEqual([]);
+    expect(result.problems).toEqual([{
+      code: 'unsupported_format', field: 'attachment', actor: 'submitter', detail: 'libreoffice_missing:doc',
+      message: '附件《reg-legacy.doc》为 .doc 格式，系统暂时无法读取，请另存为 .docx 或 .xlsx 格式后重新发送。',
+    }]);
+    expect(result.manualReview).toEqual([{ partId: '2', filename: 'reg-legacy.doc', reason: 'unsupported' }]);
+  });
+
+  it('a conversion over its time box is killed with its whole process group and reported unreadable', async () => {
+    const { value: result, ms } = await timed(() => read('reg-legacy.doc', { contest, libreOffice: { tempDir: temp, timeoutMs: 300 } }));
+    expect(ms).toBeLessThan(5_000);
+    expect(result.forms).toEqual([]);
+    expect(result.problems.map((p) => [p.code, p.detail?.startsWith('libreoffice timeout')])).toEqual([['unreadable_attachment', true]]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(strayProcesses()).toEqual([]);
+  });
+
+  it('leaves no temp folder behind but the shared profile', () => {
+    expect(readdirSync(temp).filter((name) => !name.startsWith('contest-lo-profile-'))).toEqual([]);
+  });
+});

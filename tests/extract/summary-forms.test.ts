@@ -1,0 +1,89 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { extractMessage } from '../../src/extract/extract-message.ts';
+import { closeParsePool } from '../../src/extract/worker-pool.ts';
+import { WZRB_ROWS } from './expected.ts';
+import { attachment, contest, message } from './helpers.ts';
+
+afterAll(closeParsePool);
+
+const read = (name: string) => extractMessage(message({ attachments: [attachment(name)] }), { contest });
+
+describe('unit summary forms (附件2)', () => {
+  it('sum-merged-header.xlsx: title row, header in three merged ranges, 作者\\n姓名, 备注 column, blank/total/note rows skipped', async () => {
+    const result = await read('sum-merged-header.xlsx');
+    expect(result).toEqual({
+      forms: [{
+        kind: 'summary', unit: '温州日报社', contact: '张明', contactPhone: '0577-88888888', rows: WZRB_ROWS,
+        source: { filename: 'sum-merged-header.xlsx', partId: '2', format: 'xlsx' },
+      }],
+      problems: [],
+      manualReview: [],
+    });
+  });
+
+  it('sum-header-one-cell.xlsx: the header line in one merged cell, a 新就业群体 column, pre-numbered empty rows', async () => {
+    const result = await read('sum-header-one-cell.xlsx');
+    expect(result.forms).toEqual([{
+      kind: 'summary', unit: '鹿城区委网信办', contact: '林巧巧', contactPhone: '13905771234',
+      rows: [
+        { row: 4, fields: { title: '外卖小哥的一天', name: '王强', unit: '外卖骑手/饿了么鹿城站', link: 'https://v.douyin.com/iRmE4tYu/', phone: '13811112222' }, newEmployment: '是' },
+        { row: 5, fields: { title: '江滨路的晨跑', name: '陈雪', unit: '公务员/鹿城区委网信办', link: 'https://v.douyin.com/iRqW2eRt/', phone: '13833334444' }, newEmployment: '否' },
+        { row: 6, fields: { title: '网约车里的温州话', name: '李国庆', unit: '网约车司机', link: 'https://v.douyin.com/iRzX7cVb/', phone: '13855556666' }, newEmployment: '是' },
+      ],
+      source: { filename: 'sum-header-one-cell.xlsx', partId: '2', format: 'xlsx' },
+    }]);
+  });
+
+  it('sum-header-spread.xlsx: header spread over cells with and without colons; hyperlink, rich-text, formula and number cells', async () => {
+    const result = await read('sum-header-spread.xlsx');
+    expect(result.forms).toEqual([{
+      kind: 'summary', unit: '瑞安市融媒体中心', contact: '王海', contactPhone: '13706661234',
+      rows: [
+        { row: 3, fields: { title: '塘河夜色', name: '王海燕', unit: '教师/瑞安市实验中学', link: '点击观看 https://v.douyin.com/iRkM2nB4/', phone: '13906661234' } },
+        { row: 4, fields: { title: '瑞安古城四季（组合）', name: '孙伟', unit: '自由摄影师', link: 'https://v.douyin.com/iRa1Bc2D/\nhttps://v.douyin.com/iRe3Fg4H/', phone: '13906665678' } },
+      ],
+      source: { filename: 'sum-header-spread.xlsx', partId: '2', format: 'xlsx' },
+    }]);
+  });
+
+  it('sum-table.docx: header line as a paragraph with （盖章）, 作者/姓名 in two paragraphs, a blank numbered row, a note after', async () => {
+    const result = await read('sum-table.docx');
+    expect(result.forms).toEqual([{
+      kind: 'summary', unit: '温州市教育局', contact: '陈老师', contactPhone: '0577-88123456',
+      rows: [
+        { row: 2, fields: { title: '书香温州', name: '李明、赵静', unit: '教师/温州中学', link: 'https://v.douyin.com/iRbK3mNp/', phone: '13705771111' } },
+        { row: 3, fields: { title: '校园里的非遗', name: '黄晓', unit: '教师/温州市实验小学', link: '7.89 复制打开抖音，看看【黄晓的作品】校园里的非遗 # 最美in温州 https://v.douyin.com/iRc7VbN2/ Mxm:/ 01/23 a@a.Go', phone: '13705772222' } },
+        { row: 5, fields: { title: '少年足球梦', name: '潘一帆', unit: '学生/温州市第二中学', link: 'https://v.douyin.com/iRd9QwEr/', phone: '13705773333' } },
+      ],
+      source: { filename: 'sum-table.docx', partId: '2', format: 'docx' },
+    }]);
+  });
+
+  it('sum-gbk.csv: a GBK CSV from Chinese Excel, a quoted comma, no header line', async () => {
+    const result = await read('sum-gbk.csv');
+    expect(result.forms).toEqual([{
+      kind: 'summary', unit: null, contact: null, contactPhone: null,
+      rows: [
+        { row: 2, fields: { title: '洞头的海', name: '蔡小渔', unit: '渔民', link: 'https://v.douyin.com/iRh5Jk6L/', phone: '13587001234' } },
+        { row: 3, fields: { title: '半屏山,日出', name: '蔡小渔', unit: '渔民', link: 'https://v.douyin.com/iRm7No8P/', phone: '13587001234' } },
+      ],
+      source: { filename: 'sum-gbk.csv', partId: '2', format: 'csv' },
+    }]);
+  });
+
+  it('reg-form.xlsx: a registration form in Excel — merged values, rich text, a hyperlink cell, a number phone; hidden sheet ignored', async () => {
+    const result = await read('reg-form.xlsx');
+    expect(result).toEqual({
+      forms: [{
+        kind: 'registration',
+        fields: {
+          name: '郑晓雨', occupation: '大学生', unit: '温州大学', title: '瓯江夜游', link: '点击观看 https://v.douyin.com/iRxYz789/',
+          phone: '15988776655', address: '温州市茶山高教园区', intro: '乘船夜游瓯江，看两岸灯火。',
+        },
+        source: { filename: 'reg-form.xlsx', partId: '2', format: 'xlsx' },
+      }],
+      problems: [],
+      manualReview: [],
+    });
+  });
+});
