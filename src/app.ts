@@ -3,9 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock, type Clock } from './clock.ts';
 import type { AppConfig } from './config.ts';
-import type { ExtractionResult } from './extract/form-types.ts';
+import { extractMessage } from './extract/extract-message.ts';
+import { closeParsePool } from './extract/worker-pool.ts';
 import type { Logger } from './logger.ts';
-import type { IncomingMessage } from './mailbox/incoming-message.ts';
 import type { PlanLimits } from './mailbox/message-parts.ts';
 import type { IngestDeps } from './pipeline/ingest-message.ts';
 import { Archive } from './store/archive.ts';
@@ -33,17 +33,16 @@ export function planLimits(config: AppConfig): PlanLimits {
   return { partMaxBytes: config.partMaxBytes, forwardedWholeMaxBytes: Math.min(config.partMaxBytes, 10 * 1024 * 1024), maxParts: 200 };
 }
 
-async function noExtraction(_msg: IncomingMessage): Promise<ExtractionResult> {
-  return { forms: [], problems: [], manualReview: [] };
-}
-
 export function createApp(config: AppConfig, log: Logger, clock: Clock = systemClock): App {
   const db = openDatabase(config.dataDir);
   const archive = new Archive(path.join(config.dataDir, 'archive'));
   const ownAddresses = [...new Set([config.contest.mailbox, config.mailFrom, config.imap?.user].filter((a): a is string => !!a && a.includes('@')))];
-  const deps: IngestDeps = { db, archive, contest: config.contest, ownAddresses, extract: noExtraction, log };
+  const deps: IngestDeps = { db, archive, contest: config.contest, ownAddresses, extract: (msg) => extractMessage(msg, { contest: config.contest }), log };
   return {
     config, log, db, archive, clock, limits: planLimits(config), deps, version: VERSION,
-    close: () => { if (db.open) db.close(); },
+    close: () => {
+      if (db.open) db.close();
+      void closeParsePool();
+    },
   };
 }

@@ -7,7 +7,9 @@ import { loadConfig, type AppConfig } from './config.ts';
 import { AppError, describeError, isAppError, isConfigError, isUsageError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openImapSession } from './mailbox/imap-source.ts';
-import { writeJsonExport } from './outputs/json-export.ts';
+import { writeFullJsonExport } from './outputs/json-export.ts';
+import type { Command } from './commands/command.ts';
+import { reprocessCommand, unitsCommand } from './commands/units-command.ts';
 import { buildStatus, formatStatus, statusExitCode } from './outputs/status-report.ts';
 import { importFiles } from './pipeline/import-files.ts';
 import { pollMailbox, type PollReport } from './pipeline/poll-mailbox.ts';
@@ -25,14 +27,18 @@ usage: contest-intake <command> [options]
   status [--json]              last poll, mailbox position, counts; exit code 0 healthy, 1 stale/failing,
                                3 login refused, 4 never polled
   export [--format json] [--out FILE]
-                               every message with its kind and status (stdout without --out)
+                               messages, entries and units' progress (stdout without --out)
+  units                        each directed unit's progress against its quota; unknown units
+  units alias add <as written> <unit> [--reprocess]
+                               map a unit's spelling to a configured unit (also: alias list, alias remove)
+  reprocess [--id N] [--include-quarantined]
+                               extract and validate again from the archive after a rule or alias change
   backup [--out FILE]          a consistent copy of the database while the worker runs (SQLite online
                                backup; default DATA_DIR/backups/contest-intake-<time>.db)
   migrate                      apply database migrations and exit
 
 Configuration comes from the environment and config/contest.json: see README.md.`;
 
-type Command = (app: App, args: string[]) => Promise<number>;
 
 function sessionOpener(app: App) {
   const imap = app.config.imap;
@@ -129,11 +135,11 @@ const commands: Record<string, Command> = {
     if (values.out) {
       await mkdir(path.dirname(path.resolve(values.out)), { recursive: true });
       const out = createWriteStream(values.out, { mode: 0o600 });
-      await writeJsonExport(app.db, out);
+      await writeFullJsonExport(app.db, app.config.contest, out);
       await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
       console.error(`wrote ${values.out}`);
     } else {
-      await writeJsonExport(app.db, process.stdout);
+      await writeFullJsonExport(app.db, app.config.contest, process.stdout);
     }
     return 0;
   },
@@ -150,6 +156,8 @@ async function backup(app: App, args: string[]): Promise<number> {
   return 0;
 }
 commands.backup = backup;
+commands.units = unitsCommand;
+commands.reprocess = reprocessCommand;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;

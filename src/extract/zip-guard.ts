@@ -1,9 +1,10 @@
+import { inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 
 /**
  * The zip central directory is read before mammoth or exceljs touch a file: both inflate through JSZip with no
  * size guard, so a zip bomb (one huge entry, ten thousand entries, lying sizes, overlapping entries) must be
- * refused from the directory alone. Nothing here inflates except verifyZipSizes, which streams and drops.
+ * refused from the directory alone. Nothing here inflates except verifyZipSizes, which keeps nothing.
  */
 
 export interface ZipLimits {
@@ -109,31 +110,46 @@ export async function inspectZip(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_
 }
 
 /**
- * Inflates every entry as a stream and drops the bytes, failing as soon as one yields more than its directory
- * record promised: the directory can lie, and JSZip would believe it. Runs inside the parse worker.
+ * Inflates every entry and drops the bytes, failing as soon as one yields more than its directory record
+ * promised: the directory can lie, and JSZip would believe it. zlib stops at the declared size
+ * (maxOutputLength), so a lying entry costs at most what the caps above allow. Runs inside the parse worker.
  */
 export async function verifyZipSizes(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<void> {
   const zip = await open(bytes);
-  let total = 0;
+  const entries: yauzl.Entry[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
       zip.on('error', reject);
       zip.on('end', () => resolve());
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (err, stream) => {
-          if (err) return reject(err);
-          stream.on('data', (chunk: Buffer) => {
-            total += chunk.length;
-            if (total > limits.maxTotalBytes) stream.destroy(new ZipRejectedError('too_large', `inflated past ${limits.maxTotalBytes} bytes`));
-          });
-          stream.on('error', (e: Error) => reject(/too many bytes|size mismatch/i.test(e.message) ? new ZipRejectedError('too_large', e.message) : e));
-          stream.on('end', () => zip.readEntry());
-        });
-      });
+      zip.on('entry', (entry: yauzl.Entry) => { entries.push(entry); zip.readEntry(); });
       zip.readEntry();
     });
   } finally {
     zip.close();
+  }
+  let total = 0;
+  for (const entry of entries) {
+    const at = entry.relativeOffsetOfLocalHeader;
+    if (at + 30 > bytes.length || bytes.readUInt32LE(at) !== 0x04034b50) throw new ZipRejectedError('corrupt', `${entry.fileName}: no local header`);
+    const start = at + 30 + bytes.readUInt16LE(at + 26) + bytes.readUInt16LE(at + 28);
+    const packed = bytes.subarray(start, start + entry.compressedSize);
+    if (packed.length < entry.compressedSize) throw new ZipRejectedError('truncated', `${entry.fileName} runs past the end of the file`);
+    let size: number;
+    if (entry.compressionMethod === 0) size = packed.length;
+    else if (entry.compressionMethod === 8) {
+      try {
+        size = inflateRawSync(packed, { maxOutputLength: Math.max(entry.uncompressedSize, 1) }).length;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+          throw new ZipRejectedError('too_large', `${entry.fileName}: inflates past its declared ${entry.uncompressedSize} bytes`);
+        }
+        throw new ZipRejectedError('corrupt', `${entry.fileName}: ${(err as Error).message}`);
+      }
+    } else throw new ZipRejectedError('corrupt', `${entry.fileName}: compression method ${entry.compressionMethod}`);
+    if (size > entry.uncompressedSize) throw new ZipRejectedError('too_large', `${entry.fileName}: inflates past its declared ${entry.uncompressedSize} bytes`);
+    total += size;
+    if (total > limits.maxTotalBytes) throw new ZipRejectedError('too_large', `inflated past ${limits.maxTotalBytes} bytes`);
   }
 }
 

@@ -1,7 +1,11 @@
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import type { Db } from '../store/db.ts';
+import type { ContestConfig } from '../config.ts';
+import { listEntries, type StoredEntry } from '../store/entries-repo.ts';
 import { iterateMessages, type MessageRow } from '../store/messages-repo.ts';
+import { listUnitAliases, unitProgress } from '../store/units-repo.ts';
+import type { UnitProgressReport } from '../validate/unit-progress.ts';
 
 export interface ExportedMessage {
   id: number;
@@ -53,4 +57,69 @@ export async function writeJsonExport(db: Db, out: Writable, sections: Record<st
     await write(`,\n  ${JSON.stringify(name)}: ${JSON.stringify(produce(), null, 2).replace(/\n/g, '\n  ')}`);
   }
   await write('\n}\n');
+}
+
+export interface ExportedEntry {
+  id: number;
+  title: string | null;
+  authors: string[];
+  occupation: string | null;
+  unit: string | null;
+  links: string[];
+  phone: string | null;
+  address: string | null;
+  intro: string | null;
+  status: string;
+  problems: { code: string; field?: string }[];
+  source: { messageId: number; row: number | null; form: string; sender: string | null; forwardedFrom: string | null };
+  recommendedBy: string | null;
+  duplicateOf: number | null;
+  supersedes: number | null;
+  newEmployment: boolean;
+  receivedAt: string;
+}
+
+export function exportedEntry(e: StoredEntry): ExportedEntry {
+  return {
+    id: e.id,
+    title: e.title,
+    authors: e.authors,
+    occupation: e.occupation,
+    unit: e.unit,
+    links: e.links,
+    phone: e.phone,
+    address: e.address,
+    intro: e.intro,
+    status: e.status,
+    problems: e.problems.map((p) => ({ code: p.code, ...(p.field ? { field: p.field } : {}) })),
+    source: { messageId: e.messageId, row: e.sourceRow, form: e.form, sender: e.sender, forwardedFrom: e.forwardedFrom },
+    recommendedBy: e.creditedUnit ?? e.recommendedByUnit,
+    duplicateOf: e.duplicateOf,
+    supersedes: e.supersedes,
+    newEmployment: e.newEmployment,
+    receivedAt: e.receivedAt,
+  };
+}
+
+export function exportedUnits(report: UnitProgressReport): unknown {
+  return {
+    units: report.units.map((u) => ({
+      name: u.name, category: u.category, categoryLabel: u.categoryLabel, quota: u.quota, counted: u.counted, met: u.met,
+      silent: u.silent, received: u.received,
+      ...(u.newEmployment ? { newEmployment: { counted: u.newEmployment.counted, quota: u.newEmployment.quota, before: u.newEmployment.before, met: u.newEmployment.met } } : {}),
+      mayBelong: u.mayBelong,
+    })),
+    unknown: report.unknown,
+  };
+}
+
+/** The whole export: messages, then every entry (superseded versions included, as history), then units. */
+export async function writeFullJsonExport(db: Db, contest: ContestConfig, out: Writable): Promise<void> {
+  const aliases = listUnitAliases(db);
+  const units = exportedUnits(unitProgress(db, contest, aliases)) as { units: unknown[]; unknown: unknown[] };
+  await writeJsonExport(db, out, {
+    entries: () => listEntries(db, { includeSuperseded: true }).map(exportedEntry),
+    units: () => units.units,
+    unknownUnits: () => units.unknown,
+  });
 }

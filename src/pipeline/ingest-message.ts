@@ -5,9 +5,13 @@ import type { Logger } from '../logger.ts';
 import type { IncomingMessage } from '../mailbox/incoming-message.ts';
 import type { Archive } from '../store/archive.ts';
 import type { Db } from '../store/db.ts';
+import { deleteEntriesOfMessage, recordEntries } from '../store/entries-repo.ts';
 import {
-  clearAttempts, insertMessage, setPosition, toStoredAttachments, type MessageRecord, type MessageStatus,
+  clearAttempts, insertMessage, setPosition, toStoredAttachments, updateVerdict, type MessageRecord, type MessageStatus,
 } from '../store/messages-repo.ts';
+import { listUnitAliases } from '../store/units-repo.ts';
+import { mergeProblems, recommendingUnit, refineKind, statusOf, type RecommendingUnit } from '../validate/message-verdict.ts';
+import { validateForms, type EntryDraft } from '../validate/validate-entry.ts';
 import type { Problem } from '../validate/problem.ts';
 
 export interface IngestDeps {
@@ -35,10 +39,44 @@ export interface IngestOutcome {
 
 const NOTHING_EXTRACTED: ExtractionResult = { forms: [], problems: [], manualReview: [] };
 
-export function statusOf(kind: Classification['kind'], problems: Problem[], manualReview: number): MessageStatus {
-  if (kind === 'automated' || kind === 'not_contest') return 'ignored';
-  if (manualReview > 0 || problems.some((p) => p.actor === 'organizer')) return 'needs_person';
-  return problems.length ? 'problems' : 'ok';
+/** Everything decided about a message before anything is written: pure but for reading the unit aliases. */
+export interface Assessment {
+  classification: Classification;
+  extraction: ExtractionResult;
+  drafts: EntryDraft[];
+  unit: RecommendingUnit | null;
+  ownProblems: Problem[];
+}
+
+export async function assessMessage(msg: IncomingMessage, deps: IngestDeps): Promise<Assessment> {
+  const first = classifyMessage(msg, deps.contest, deps.ownAddresses);
+  const isSubmission = first.kind === 'individual' || first.kind === 'unit_summary';
+  const extraction = isSubmission ? await deps.extract(msg) : NOTHING_EXTRACTED;
+  const classification = { ...first, kind: refineKind(first.kind, extraction.forms) };
+  const kind = classification.kind;
+  const drafts = kind === 'individual' || kind === 'unit_summary'
+    ? validateForms(extraction.forms, { contest: deps.contest, subject: classification.subject, receivedAt: msg.receivedAt, kind })
+    : [];
+  const unit = isSubmission ? recommendingUnit(extraction.forms, msg.headers.from, deps.contest, listUnitAliases(deps.db)) : null;
+  return { classification, extraction, drafts, unit, ownProblems: [...classification.problems, ...extraction.problems, ...(unit?.problems ?? [])] };
+}
+
+/** Entries and the final verdict of a stored message; runs inside the caller's transaction. */
+export function recordAssessment(db: Db, id: number, msg: Pick<IncomingMessage, 'headers' | 'receivedAt'>, a: Assessment, now: Date): { status: MessageStatus; problems: Problem[] } {
+  const kind = a.classification.kind;
+  let problems = a.ownProblems;
+  if (kind === 'individual' || kind === 'unit_summary') {
+    const entries = recordEntries(db, {
+      messageId: id, sender: msg.headers.from?.address ?? null, receivedAt: msg.receivedAt, kind,
+      unitName: a.unit?.unitName ?? null, unitText: a.unit?.unitText ?? null, drafts: a.drafts,
+    }, now);
+    problems = mergeProblems(a.ownProblems, entries);
+  } else {
+    deleteEntriesOfMessage(db, id);
+  }
+  const status = statusOf(kind, problems, a.extraction.manualReview.length);
+  updateVerdict(db, id, { kind, kindReason: a.classification.reason, status, problems, error: null }, now);
+  return { status, problems };
 }
 
 /**
@@ -47,25 +85,24 @@ export function statusOf(kind: Classification['kind'], problems: Problem[], manu
  * archive, so a crash anywhere leaves either nothing or the whole message recorded.
  */
 export async function ingestMessage(msg: IncomingMessage, deps: IngestDeps, now: Date, position?: MailboxPosition): Promise<IngestOutcome> {
-  const classification = classifyMessage(msg, deps.contest, deps.ownAddresses);
-  const isSubmission = classification.kind === 'individual' || classification.kind === 'unit_summary';
-  const extraction = isSubmission ? await deps.extract(msg) : NOTHING_EXTRACTED;
+  const assessment = await assessMessage(msg, deps);
+  const { classification } = assessment;
+  const record = archiveAndDescribe(msg, deps.archive, classification,
+    statusOf(classification.kind, assessment.ownProblems, assessment.extraction.manualReview.length), assessment.ownProblems);
 
-  const problems = [...classification.problems, ...extraction.problems];
-  const status = statusOf(classification.kind, problems, extraction.manualReview.length);
-
-  const record = archiveAndDescribe(msg, deps.archive, classification, status, problems);
-  const id = deps.db.transaction(() => {
-    const messageId = insertMessage(deps.db, record, now);
+  const outcome = deps.db.transaction(() => {
+    const id = insertMessage(deps.db, record, now);
+    const verdict = recordAssessment(deps.db, id, msg, assessment, now);
     if (position) {
       setPosition(deps.db, { mailbox: position.mailbox, uidValidity: position.uidValidity, lastUid: position.uid }, now);
       clearAttempts(deps.db, position);
     }
-    return messageId;
+    return { id, classification, ...verdict };
   }).immediate();
 
-  deps.log.info({ id, uid: msg.origin.uid, kind: classification.kind, status, problems: problems.map((p) => p.code) }, 'message recorded');
-  return { id, classification, status, problems };
+  deps.log.info({ id: outcome.id, uid: msg.origin.uid, kind: classification.kind, status: outcome.status,
+    forms: assessment.extraction.forms.length, problems: outcome.problems.map((p) => p.code) }, 'message recorded');
+  return outcome;
 }
 
 function archiveAndDescribe(msg: IncomingMessage, archive: Archive, c: Classification, status: MessageStatus, problems: Problem[]): MessageRecord {

@@ -174,6 +174,7 @@ export function allPositions(db: Db): Position[] {
 
 export interface MessageRow {
   id: number;
+  contentHash: string;
   uid: number | null;
   uidValidity: number | null;
   mailbox: string | null;
@@ -200,7 +201,7 @@ export interface MessageRow {
 export function* iterateMessages(db: Db, pageSize = 500): Generator<MessageRow> {
   const atts = db.prepare(`SELECT part, filename, content_type AS contentType, size, inline, downloaded, skipped, sha256,
       forwarded_from AS forwardedFrom FROM attachments WHERE message_id = ? ORDER BY id`);
-  const page = db.prepare(`SELECT id, uid, uid_validity AS uidValidity, mailbox, source_file AS sourceFile, message_id AS messageId,
+  const page = db.prepare(`SELECT id, content_hash AS contentHash, uid, uid_validity AS uidValidity, mailbox, source_file AS sourceFile, message_id AS messageId,
       from_address AS "from", from_name AS fromName, reply_to AS replyTo, subject, received_at AS receivedAt, size, kind,
       kind_reason AS kindReason, status, problems, error, headers_key AS headersKey, text_key AS textKey, html_key AS htmlKey
       FROM messages WHERE id > ? ORDER BY id LIMIT ?`);
