@@ -40,7 +40,8 @@ const fail = (i: issue.AttachmentIssue): AttachmentOutcome => ({ forms: [], issu
 
 /** Parses an OOXML file in a worker; one that mammoth or exceljs cannot read gets one LibreOffice round trip. */
 async function readOoxml(kind: 'docx' | 'xlsx', bytes: Buffer, ref: issue.AttachmentRef, source: FormSource, ctx: ReadContext, roundTrip: boolean): Promise<AttachmentOutcome> {
-  const verdict = await inspectZip(bytes, ctx.zipLimits);
+  // Bytes that came from the sender were inspected when they were identified; LibreOffice's output is not yet.
+  const verdict = roundTrip ? { ok: true as const } : await inspectZip(bytes, ctx.zipLimits);
   if (!verdict.ok) return fail(verdict.reason === 'encrypted' ? issue.encrypted(ref) : ['truncated', 'corrupt'].includes(verdict.reason) ? issue.unreadable(ref, `zip ${verdict.reason}: ${verdict.detail}`) : issue.tooLarge(ref, `zip ${verdict.reason}: ${verdict.detail}`));
   const reply = await ctx.pool.run({ kind, bytes, zipLimits: ctx.zipLimits }, ctx.timeoutMs);
   if (reply.ok && 'content' in reply) return { forms: formsFromContent(reply.content, ctx.labels, source), issues: [], readable: true };

@@ -40,6 +40,7 @@ export class ParsePool {
   private readonly queue: Job[] = [];
   private nextId = 1;
   private closed = false;
+  private draining = false;
 
   constructor(readonly settings: PoolSettings) {}
 
@@ -54,13 +55,27 @@ export class ParsePool {
   /** Starts the workers ahead of the first document, so no task pays for loading the parsers. */
   async warm(): Promise<void> {
     while (this.slots.size < this.settings.size) this.spawn();
-    await Promise.all([...this.slots].map((s) => s.ready));
+    const slots = [...this.slots];
+    for (const s of slots) s.worker.ref();
+    await Promise.all(slots.map((s) => s.ready));
+    for (const s of slots) s.worker.unref();
   }
 
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.resolve({ id: 0, ok: false, reason: 'crashed', detail: 'parse pool closed' });
     await Promise.all([...this.slots].map((slot) => this.retire(slot, 'parse pool closed')));
+  }
+
+  /** Takes no new work, lets queued and running tasks finish, then ends its workers. */
+  drain(): void {
+    this.draining = true;
+    this.retireIdle();
+  }
+
+  private retireIdle(): void {
+    if (!this.draining || this.queue.length) return;
+    for (const slot of this.slots) if (!slot.job) void this.retire(slot, 'drained');
   }
 
   private pump(): void {
@@ -115,6 +130,7 @@ export class ParsePool {
     slot.job = null;
     job.resolve({ ...outcome, id: job.id });
     this.pump();
+    this.retireIdle();
   }
 
   private fail(slot: Slot, reason: 'timeout' | 'too_large' | 'crashed', detail: string): void {
@@ -126,6 +142,7 @@ export class ParsePool {
       job.resolve({ id: job.id, ok: false, reason, detail });
     }
     if (!this.closed) this.pump();
+    this.retireIdle();
   }
 
   private async retire(slot: Slot, _why: string): Promise<void> {
@@ -145,7 +162,8 @@ export function defaultPoolSize(): number {
 /** One pool per process; asking with other settings replaces it (tests with a smaller heap cap). */
 export function sharedParsePool(settings: PoolSettings): ParsePool {
   if (!shared || shared.settings.size !== settings.size || shared.settings.heapMb !== settings.heapMb) {
-    void shared?.close();
+    // Work already handed to the old pool still finishes there.
+    shared?.drain();
     shared = new ParsePool(settings);
   }
   return shared;
