@@ -42,6 +42,8 @@ function counts(): { messages: number; uids: number; hashes: number } {
   if (!existsSync(path.join(dataDir, 'contest-intake.db'))) return { messages: 0, uids: 0, hashes: 0 };
   const db = new Database(path.join(dataDir, 'contest-intake.db'), { readonly: true });
   try {
+    const ready = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'messages'").get() as { n: number };
+    if (ready.n === 0) return { messages: 0, uids: 0, hashes: 0 };
     return db.prepare('SELECT count(*) AS messages, count(DISTINCT uid) AS uids, count(DISTINCT content_hash) AS hashes FROM messages').get() as
       { messages: number; uids: number; hashes: number };
   } finally {
@@ -57,13 +59,18 @@ describe('crash safety', () => {
     let killed = 0;
     const progress: number[] = [];
     for (let i = 0; i < KILLS; i++) {
+      const before = counts().messages;
       const child = pollProcess();
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      // tsx needs about a second to start; kill anywhere from start-up to well into the ingestion.
-      const delay = 700 + Math.floor(random() * 1800);
-      const timer = setTimeout(() => { if (child.kill('SIGKILL')) killed++; }, delay);
-      await exited;
-      clearTimeout(timer);
+      let exited = false;
+      const done = new Promise<void>((resolve) => child.on('exit', () => { exited = true; resolve(); }));
+      // Wait until this run has recorded something (start-up time varies from machine to machine), then kill it a
+      // random moment later: inside a download, a parse or a transaction.
+      while (!exited && counts().messages === before) await new Promise((r) => setTimeout(r, 20));
+      if (!exited) {
+        await new Promise((r) => setTimeout(r, Math.floor(random() * 250)));
+        if (child.kill('SIGKILL')) killed++;
+      }
+      await done;
       progress.push(counts().messages);
     }
     const final = pollProcess();
@@ -73,5 +80,5 @@ describe('crash safety', () => {
     // The kills really landed in the middle of the ingestion, several times.
     expect(progress.filter((n) => n > 0 && n < MESSAGES).length, progress.join(',')).toBeGreaterThanOrEqual(3);
     expect(counts()).toEqual({ messages: MESSAGES, uids: MESSAGES, hashes: MESSAGES });
-  });
+  }, 300_000);
 });
