@@ -30,3 +30,22 @@ export const WZRB_ROWS = [
   { row: 5, fields: { title: '江心屿的日落', name: '周敏、吴磊', unit: '记者/温州日报社', link: '3.05 复制打开抖音，看看【张伟的作品】楠溪江上的竹筏 # 最美in温州 # 永嘉 https://v.douyin.com/iRTs9kLm/ 11/08 u@F.vS kPx:/', phone: '13957798765' } },
   { row: 7, fields: { title: '南塘风貌', name: '郑一鸣', unit: '编辑/温州日报社', link: 'https://v.douyin.com/iRAbC123/', phone: '13706665432' } },
 ];
+
+/** reg-wps-style.docx and its LibreOffice .odt copy. */
+export const WANG = {
+  name: '王海燕',
+  occupation: '教师',
+  unit: '瑞安市实验中学',
+  title: '塘河夜色',
+  link: 'https://v.douyin.com/iRkM2nB4/',
+  phone: '0577-65812345',
+  address: '瑞安市安阳街道 万松路1号',
+  intro: '温瑞塘河的夜，灯影桨声。',
+};
+
+/** sum-header-one-cell.xlsx and its LibreOffice .ods copy. */
+export const LUCHENG_ROWS = [
+  { row: 4, fields: { title: '外卖小哥的一天', name: '王强', unit: '外卖骑手/饿了么鹿城站', link: 'https://v.douyin.com/iRmE4tYu/', phone: '13811112222' }, newEmployment: '是' },
+  { row: 5, fields: { title: '江滨路的晨跑', name: '陈雪', unit: '公务员/鹿城区委网信办', link: 'https://v.douyin.com/iRqW2eRt/', phone: '13833334444' }, newEmployment: '否' },
+  { row: 6, fields: { title: '网约车里的温州话', name: '李国庆', unit: '网约车司机', link: 'https://v.douyin.com/iRzX7cVb/', phone: '13855556666' }, newEmployment: '是' },
+];

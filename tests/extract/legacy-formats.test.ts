@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractMessage, type ExtractOptions } from '../../src/extract/extract-message.ts';
 import { convertWithLibreOffice, findSoffice } from '../../src/extract/legacy-convert.ts';
 import { closeParsePool } from '../../src/extract/worker-pool.ts';
-import { CHEN, LIN, WZRB_ROWS } from './expected.ts';
+import { CHEN, LIN, LUCHENG_ROWS, WANG, WZRB_ROWS } from './expected.ts';
 import { attachment, contest, fixture, message, timed } from './helpers.ts';
 
 // Real LibreOffice, one temp folder for this file so leftovers and stray processes can be looked for.
@@ -15,9 +15,9 @@ const opts: ExtractOptions = { contest, libreOffice: { tempDir: temp } };
 const read = (name: string, o: ExtractOptions = opts) => extractMessage(message({ attachments: [attachment(name)] }), o);
 const registrations = (r: Awaited<ReturnType<typeof read>>) => r.forms.map((f) => (f.kind === 'registration' ? f.fields : f.kind));
 
-/** soffice processes started with a profile under this file's temp folder. */
-function strayProcesses(): string[] {
-  return execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((line) => line.includes(temp));
+/** soffice processes started with a profile under this folder. */
+function strayProcesses(dir: string): string[] {
+  return execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((line) => line.includes(dir));
 }
 
 beforeAll(async () => {
@@ -33,23 +33,23 @@ afterAll(async () => {
 });
 
 describe('legacy formats through LibreOffice', () => {
-  it('reg-legacy.doc: a Word 97 .doc made by LibreOffice reads like the .docx original', async () => {
+  it.concurrent('reg-legacy.doc: a Word 97 .doc made by LibreOffice reads like the .docx original', async () => {
     const result = await read('reg-legacy.doc');
     expect(result.problems).toEqual([]);
     expect(result.forms).toEqual([{ kind: 'registration', fields: CHEN, source: { filename: 'reg-legacy.doc', partId: '2', format: 'doc' } }]);
   });
 
-  it('reg-legacy.wps: a WPS-compatible .wps (a .doc inside) is converted and reported as wps', async () => {
+  it.concurrent('reg-legacy.wps: a WPS-compatible .wps (a .doc inside) is converted and reported as wps', async () => {
     const result = await read('reg-legacy.wps');
     expect(result.forms).toEqual([{ kind: 'registration', fields: CHEN, source: { filename: 'reg-legacy.wps', partId: '2', format: 'wps' } }]);
   });
 
-  it('reg-legacy.rtf: an .rtf is converted and read', async () => {
+  it.concurrent('reg-legacy.rtf: an .rtf is converted and read', async () => {
     const result = await read('reg-legacy.rtf');
     expect(result.forms).toEqual([{ kind: 'registration', fields: LIN, source: { filename: 'reg-legacy.rtf', partId: '2', format: 'rtf' } }]);
   });
 
-  it('sum-legacy.xls: an Excel 97 summary keeps its rows, row numbers and header', async () => {
+  it.concurrent('sum-legacy.xls: an Excel 97 summary keeps its rows, row numbers and header', async () => {
     const result = await read('sum-legacy.xls');
     expect(result.forms).toEqual([{
       kind: 'summary', unit: '温州日报社', contact: '张明', contactPhone: '0577-88888888', rows: WZRB_ROWS,
@@ -57,12 +57,25 @@ describe('legacy formats through LibreOffice', () => {
     }]);
   });
 
-  it('sum-legacy.et: a WPS spreadsheet (.et, an .xls inside) is converted and reported as et', async () => {
+  it.concurrent('sum-legacy.et: a WPS spreadsheet (.et, an .xls inside) is converted and reported as et', async () => {
     const result = await read('sum-legacy.et');
     expect(result.forms.map((f) => f.kind === 'summary' && [f.unit, f.rows.length, f.source.format])).toEqual([['温州日报社', 3, 'et']]);
   });
 
-  it('reg-no-styles.docx: a .docx mammoth fails on (no styles.xml) is read after a LibreOffice round trip', async () => {
+  it.concurrent('reg-libreoffice.odt: an OpenDocument text (told from .ods by its mimetype entry) is converted and read', async () => {
+    const result = await read('reg-libreoffice.odt');
+    expect(result.forms).toEqual([{ kind: 'registration', fields: WANG, source: { filename: 'reg-libreoffice.odt', partId: '2', format: 'odt' } }]);
+  });
+
+  it.concurrent('sum-libreoffice.ods: an OpenDocument spreadsheet summary keeps its header, rows and 新就业群体 column', async () => {
+    const result = await read('sum-libreoffice.ods');
+    expect(result.forms).toEqual([{
+      kind: 'summary', unit: '鹿城区委网信办', contact: '林巧巧', contactPhone: '13905771234', rows: LUCHENG_ROWS,
+      source: { filename: 'sum-libreoffice.ods', partId: '2', format: 'ods' },
+    }]);
+  });
+
+  it.concurrent('reg-no-styles.docx: a .docx mammoth fails on (no styles.xml) is read after a LibreOffice round trip', async () => {
     const result = await read('reg-no-styles.docx');
     expect(result.problems).toEqual([]);
     expect(registrations(result)).toEqual([CHEN]);
@@ -79,15 +92,19 @@ describe('legacy formats through LibreOffice', () => {
   });
 
   it('a conversion over its time box is killed with its whole process group and reported unreadable', async () => {
-    const { value: result, ms } = await timed(() => read('reg-legacy.doc', { contest, libreOffice: { tempDir: temp, timeoutMs: 300 } }));
+    const own = mkdtempSync(path.join(temp, 'timeout-'));
+    const { value: result, ms } = await timed(() => read('reg-legacy.doc', { contest, libreOffice: { tempDir: own, timeoutMs: 300 } }));
     expect(ms).toBeLessThan(5_000);
     expect(result.forms).toEqual([]);
     expect(result.problems.map((p) => [p.code, p.detail?.startsWith('libreoffice timeout')])).toEqual([['unreadable_attachment', true]]);
     await new Promise((r) => setTimeout(r, 200));
-    expect(strayProcesses()).toEqual([]);
+    expect(strayProcesses(own)).toEqual([]);
+    expect(readdirSync(own)).toEqual([]);
+    rmSync(own, { recursive: true });
   });
 
-  it('leaves no temp folder behind but the shared profile', () => {
+  it('leaves no temp folder and no soffice process behind but the shared profile', () => {
     expect(readdirSync(temp).filter((name) => !name.startsWith('contest-lo-profile-'))).toEqual([]);
+    expect(strayProcesses(temp)).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractMessage } from '../../src/extract/extract-message.ts';
 import { closeParsePool } from '../../src/extract/worker-pool.ts';
-import { WZRB_ROWS } from './expected.ts';
+import { LUCHENG_ROWS, WZRB_ROWS } from './expected.ts';
 import { attachment, contest, message } from './helpers.ts';
 
 afterAll(closeParsePool);
@@ -25,11 +25,7 @@ describe('unit summary forms (附件2)', () => {
     const result = await read('sum-header-one-cell.xlsx');
     expect(result.forms).toEqual([{
       kind: 'summary', unit: '鹿城区委网信办', contact: '林巧巧', contactPhone: '13905771234',
-      rows: [
-        { row: 4, fields: { title: '外卖小哥的一天', name: '王强', unit: '外卖骑手/饿了么鹿城站', link: 'https://v.douyin.com/iRmE4tYu/', phone: '13811112222' }, newEmployment: '是' },
-        { row: 5, fields: { title: '江滨路的晨跑', name: '陈雪', unit: '公务员/鹿城区委网信办', link: 'https://v.douyin.com/iRqW2eRt/', phone: '13833334444' }, newEmployment: '否' },
-        { row: 6, fields: { title: '网约车里的温州话', name: '李国庆', unit: '网约车司机', link: 'https://v.douyin.com/iRzX7cVb/', phone: '13855556666' }, newEmployment: '是' },
-      ],
+      rows: LUCHENG_ROWS,
       source: { filename: 'sum-header-one-cell.xlsx', partId: '2', format: 'xlsx' },
     }]);
   });
