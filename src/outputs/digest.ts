@@ -1,7 +1,7 @@
 import { maskPhone, maskPhonesInText } from '../privacy.ts';
-import { KIND_LABELS, REPLY_LABELS, label } from './labels.ts';
+import { DELIVERY_ERROR_LABELS, KIND_LABELS, REPLY_LABELS, label } from './labels.ts';
 import { chineseDay, daysBetween, localDay, localStamp } from './local-day.ts';
-import type { DigestData, PersonItem, UnitRow, WaitingItem } from './report-data.ts';
+import type { DeliveryIssue, DigestData, PersonItem, UnitRow, WaitingItem } from './report-data.ts';
 import { escapeHtml, oneLine } from './text-safety.ts';
 
 /**
@@ -59,10 +59,12 @@ function kindList(byKind: Record<string, number>): [string, number][] {
 // ---- HTML pieces ----------------------------------------------------------------------------------------
 
 const FONT = "font-family:-apple-system,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif";
-const TD = `padding:6px 8px;border-bottom:1px solid #eef0f3;font-size:14px;line-height:1.5;color:#222;vertical-align:top;word-break:break-all;overflow-wrap:anywhere;${FONT}`;
+// Font, colour and word breaking are inherited from the container: repeating them per cell would push a long
+// digest past Gmail's 102 KB clipping limit.
+const TD = 'padding:6px 8px;border-bottom:1px solid #eef0f3;font-size:14px;vertical-align:top;';
 
 function section(title: string, body: string, note = ''): string {
-  return `<tr><td style="padding:18px 16px 4px;${FONT}">`
+  return '<tr><td style="padding:18px 16px 4px">'
     + `<h2 style="margin:0 0 8px;font-size:17px;line-height:1.4;color:#1f3b63;border-left:4px solid #2f6fb3;padding-left:8px">${title}</h2>`
     + (note ? `<p style="margin:0 0 8px;font-size:13px;color:#666">${note}</p>` : '')
     + `${body}</td></tr>`;
@@ -90,7 +92,7 @@ function badge(state: UnitState): string {
 }
 
 function figure(title: string, value: string, sub: string): string {
-  return `<td align="center" style="width:33%;padding:10px 4px;background:#f3f6fa;border:4px solid #fff;${FONT}">`
+  return '<td align="center" style="width:33%;padding:10px 4px;background:#f3f6fa;border:4px solid #fff">'
     + `<div style="font-size:12px;color:#666">${title}</div><div style="font-size:24px;font-weight:bold;color:#1f3b63;line-height:1.3">${value}</div>`
     + `<div style="font-size:12px;color:#666">${sub}</div></td>`;
 }
@@ -133,8 +135,8 @@ function waitingHtml(items: WaitingItem[], tz: string): string {
     const who = [w.authors.length ? h(w.authors.join('、'), 60) : '', w.phone ? `手机 ${escapeHtml(maskPhone(w.phone))}` : '', h(w.sender, 80)]
       .filter(Boolean).join(' · ');
     const problems = w.problems.slice(0, 6).map((p) => `<li style="margin:0">${h(p, 200)}</li>`).join('');
-    return `<div style="padding:8px 0;border-bottom:1px solid #eef0f3;font-size:14px;line-height:1.5;word-break:break-all;overflow-wrap:anywhere">`
-      + `<div><b>${w.title ? `《${h(w.title, 60)}》` : '（未读到作品）'}</b> <span style="color:#888;font-size:12px">#${w.messageId}${w.entryId ? `/${w.entryId}` : ''} · ${escapeHtml(localStamp(w.receivedAt, tz))}</span></div>`
+    return '<div style="padding:8px 0;border-bottom:1px solid #eef0f3;font-size:14px">'
+      + `<div><b>${w.title ? `《${h(w.title, 60)}》` : '（未读到作品）'}</b> <span style="color:#888;font-size:12px;white-space:nowrap">#${w.messageId}${w.entryId ? `/${w.entryId}` : ''} · ${escapeHtml(localStamp(w.receivedAt, tz))}</span></div>`
       + (who ? `<div style="color:#555;font-size:13px">${who}</div>` : '')
       + (problems ? `<ul style="margin:2px 0 0;padding-left:18px;color:#333">${problems}</ul>` : '')
       + `<div style="font-size:12px;color:#666">回复：${escapeHtml(w.reply ? label(REPLY_LABELS, w.reply) : '未回复')}</div></div>`;
@@ -146,12 +148,17 @@ function personHtml(items: PersonItem[], tz: string): string {
   if (!items.length) return '<p style="margin:0;font-size:14px;color:#2e7d32">没有需要人工处理的邮件。</p>';
   const blocks = items.slice(0, LIST_MAX).map((p) => {
     const reasons = p.reasons.slice(0, 6).map((r) => `<li style="margin:0">${h(r, 200)}</li>`).join('');
-    return `<div style="padding:8px 0;border-bottom:1px solid #eef0f3;font-size:14px;line-height:1.5;word-break:break-all;overflow-wrap:anywhere">`
-      + `<div><b>${p.title ? `《${h(p.title, 60)}》` : h(p.subject, 80) || '（无标题）'}</b> <span style="color:#888;font-size:12px">#${p.messageId}${p.entryId ? `/${p.entryId}` : ''} · ${escapeHtml(localStamp(p.receivedAt, tz))}</span></div>`
+    return '<div style="padding:8px 0;border-bottom:1px solid #eef0f3;font-size:14px">'
+      + `<div><b>${p.title ? `《${h(p.title, 60)}》` : h(p.subject, 80) || '（无标题）'}</b> <span style="color:#888;font-size:12px;white-space:nowrap">#${p.messageId}${p.entryId ? `/${p.entryId}` : ''} · ${escapeHtml(localStamp(p.receivedAt, tz))}</span></div>`
       + `<div style="color:#555;font-size:13px">${h(p.sender, 80)}</div>`
       + `<ul style="margin:2px 0 0;padding-left:18px;color:#333">${reasons}</ul></div>`;
   });
   return blocks.join('') + more(items.length);
+}
+
+function issueText(i: DeliveryIssue): string {
+  const word = i.code ? DELIVERY_ERROR_LABELS[i.code] : undefined;
+  return word ? (i.code === 'interrupted' || !i.error ? word : `${word}：${i.error}`) : i.error ?? '';
 }
 
 function more(n: number): string {
@@ -197,11 +204,11 @@ export function renderDigest(data: DigestData, now: Date): RenderedDigest {
     : '';
   const issues = data.delivery.issues.length
     ? section('回复发送异常', table(data.delivery.issues.slice(0, LIST_MAX).map((i) => tr([
-      `#${i.id} ${escapeHtml(label(REPLY_LABELS, i.status))}`, h(i.recipients.join(', '), 100), h(i.error, 160)])), ['编号', '收件人', '原因'], ['22%', '33%', '45%']),
+      `#${i.id} ${escapeHtml(label(REPLY_LABELS, i.status))}`, h(i.recipients.join(', '), 100), h(issueText(i), 160)])), ['编号', '收件人', '原因'], ['22%', '33%', '45%']),
     '“发送状态不明”的邮件可能已送达，系统不会自动重发；如需补发请运行 replies --resend 编号。')
     : '';
 
-  const header = `<tr><td style="padding:18px 16px 6px;background:#1f3b63;${FONT}">`
+  const header = '<tr><td style="padding:18px 16px 6px;background:#1f3b63">'
     + `<div style="font-size:13px;color:#cfd8e6">${escapeHtml(data.contestName)}</div>`
     + `<div style="font-size:20px;font-weight:bold;color:#fff;line-height:1.4">每日简报 · ${escapeHtml(chineseDay(data.date))}</div>`
     + `<div style="font-size:12px;color:#cfd8e6;padding-bottom:8px">生成于 ${escapeHtml(localStamp(now, tz))}（北京时间） · ${escapeHtml(deadlineLine(data, now))}</div></td></tr>`;
@@ -223,7 +230,7 @@ export function renderDigest(data: DigestData, now: Date): RenderedDigest {
     section(`等待投稿人补充（${data.waiting.length}）`, waitingHtml(data.waiting, tz), '已自动回复告知所缺内容，等待重新发送。'),
     capped,
     issues,
-    `<tr><td style="padding:16px;font-size:12px;color:#888;${FONT}">完整数据见附件 Excel（作品、评审、单位进度、邮件四个工作表）。手机号码已部分隐藏。本邮件由 contest-intake 自动生成。</td></tr>`,
+    `<tr><td style="padding:16px;font-size:12px;color:#888">完整数据见附件 Excel（作品、评审、单位进度、邮件四个工作表）。手机号码已部分隐藏。本邮件由 contest-intake 自动生成。</td></tr>`,
   ].join('');
 
   const subject = digestSubject(data);
@@ -232,7 +239,7 @@ export function renderDigest(data: DigestData, now: Date): RenderedDigest {
     + `<title>${escapeHtml(subject)}</title></head>`
     + `<body style="margin:0;padding:0;background:#f2f4f7;${FONT}">`
     + '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="width:100%;background:#f2f4f7"><tr><td align="center" style="padding:12px 6px">'
-    + '<table role="presentation" width="600" cellpadding="0" cellspacing="0" style="width:100%;max-width:600px;background:#fff;border-collapse:collapse;table-layout:fixed">'
+    + `<table role="presentation" width="600" cellpadding="0" cellspacing="0" style="width:100%;max-width:600px;background:#fff;border-collapse:collapse;table-layout:fixed;color:#222;line-height:1.5;overflow-wrap:anywhere;word-wrap:break-word;${FONT}">`
     + body
     + '</table></td></tr></table></body></html>';
   return { subject, html, text: renderText(data, now) };
@@ -255,6 +262,12 @@ function renderText(data: DigestData, now: Date): string {
     ...data.units.map((u) => `  ${clean(u.name)}：${u.counted}/${u.quota} ${STATE_LABEL[unitState(u)]}`
       + (u.newEmployment ? `；新就业 ${u.newEmployment.counted}/${u.newEmployment.quota}（${u.newEmployment.before} 前）` : '')),
   ];
+  const county = data.units.filter((u) => u.newEmployment);
+  if (county.length) {
+    const rule = county[0]!.newEmployment!;
+    lines.push('', '【新就业群体短视频（县市区网信部门）】',
+      `  须在 ${rule.before} 前各报送 ${rule.quota} 条；已完成 ${county.filter((u) => u.newEmployment!.met).length}/${county.length} 个单位（各单位条数见上）`);
+  }
   if (data.unknownUnits.length) {
     lines.push('', '【未识别的推荐单位】', ...data.unknownUnits.map((u) => `  ${clean(u.spellings.join(' / '))}：收到 ${u.received}，有效 ${u.counted}`));
   }
@@ -273,7 +286,7 @@ function renderText(data: DigestData, now: Date): string {
     lines.push('', '【超出回复限额的发件人】', ...data.capped.map((c) => `  ${clean(c.address, 100)}：${c.count} 封未回复`));
   }
   if (data.delivery.issues.length) {
-    lines.push('', '【回复发送异常】', ...data.delivery.issues.slice(0, LIST_MAX).map((i) => `  #${i.id} ${label(REPLY_LABELS, i.status)} ${clean(i.recipients.join(', '), 100)}：${clean(i.error, 160)}`));
+    lines.push('', '【回复发送异常】', ...data.delivery.issues.slice(0, LIST_MAX).map((i) => `  #${i.id} ${label(REPLY_LABELS, i.status)} ${clean(i.recipients.join(', '), 100)}：${clean(issueText(i), 160)}`));
   }
   lines.push('', '完整数据见附件 Excel。手机号码已部分隐藏。');
   return `${lines.join('\n')}\n`;

@@ -87,7 +87,7 @@ function judgingSheet(wb: ExcelJS.Workbook, data: ExportData, opts: ExcelOptions
     const r = i + 2;
     sheet.addRow([
       i + 1, e.id, text(e.title), text(e.authors.join('、')), text(e.unit), linkCell(e.link, text), null, null, null, null,
-      { formula: `IF(COUNT(G${r}:J${r})=0,"",SUM(G${r}:J${r}))`, result: '' }, null,
+      { formula: `IF(COUNT(G${r}:J${r})=0,"",SUM(G${r}:J${r}))` }, null,
     ]).alignment = { vertical: 'top', wrapText: true };
     for (const col of ['G', 'H', 'I', 'J']) {
       sheet.getCell(`${col}${r}`).dataValidation = {
@@ -103,12 +103,12 @@ function judgingSheet(wb: ExcelJS.Workbook, data: ExportData, opts: ExcelOptions
     const r = i + 2;
     sheet.getCell(`N${r}`).value = a.label;
     sheet.getCell(`O${r}`).value = a.slots;
-    sheet.getCell(`P${r}`).value = { formula: `COUNTIF($L$2:$L$${last},N${r})`, result: 0 };
-    sheet.getCell(`Q${r}`).value = { formula: `O${r}-P${r}`, result: a.slots };
+    sheet.getCell(`P${r}`).value = { formula: `COUNTIF($L$2:$L$${last},N${r})` };
+    sheet.getCell(`Q${r}`).value = { formula: `O${r}-P${r}` };
   });
   const totalRow = awards.length + 2;
   sheet.getCell(`N${totalRow}`).value = '合计';
-  sheet.getCell(`O${totalRow}`).value = { formula: `SUM(O2:O${totalRow - 1})`, result: awards.reduce((s, a) => s + a.slots, 0) };
+  sheet.getCell(`O${totalRow}`).value = { formula: `SUM(O2:O${totalRow - 1})` };
   sheet.getCell(`N${totalRow}`).font = { bold: true };
   sheet.getCell(`N${totalRow + 2}`).value = '说明：在“策划创意”至“传播效果”四列填写各维度得分，总分自动计算；在“奖项”列选择奖项，右侧名额表自动统计。';
 }
@@ -154,6 +154,9 @@ export function buildWorkbook(data: ExportData, opts: ExcelOptions = {}): ExcelJ
   wb.title = `${data.contestName} 作品汇总`;
   wb.created = new Date(data.generatedAt);
   wb.modified = new Date(data.generatedAt);
+  // The judges fill in scores and prizes: formulas carry no cached result and Excel is told to recompute on open,
+  // so no application shows a stale total (LibreOffice computes formulas without a cached value).
+  wb.calcProperties.fullCalcOnLoad = true;
   worksSheet(wb, data, opts);
   judgingSheet(wb, data, opts);
   unitsSheet(wb, data.units);

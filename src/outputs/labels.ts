@@ -16,4 +16,9 @@ export const REPLY_LABELS: Record<string, string> = {
   pending: '待发送', sending: '发送中', sent: '已回复', failed: '发送失败', capped: '超出限额未发', unknown: '发送状态不明',
 };
 
+export const DELIVERY_ERROR_LABELS: Record<string, string> = {
+  interrupted: '发送过程中断（可能已送达）', smtp_rejected: '被收件服务器拒收', smtp_auth: '发件邮箱登录失败（检查授权码）',
+  smtp_throttled: '发送过快被限流', smtp_unavailable: '无法连接发件服务器', render_failed: '无法生成邮件',
+};
+
 export const label = (map: Record<string, string>, key: string | null | undefined): string => (key ? map[key] ?? key : '');

@@ -56,6 +56,7 @@ export interface DeliveryIssue {
   kind: string;
   recipients: string[];
   status: OutboxState;
+  code: string | null;
   error: string | null;
 }
 

@@ -197,7 +197,7 @@ export function readDigestData(db: Db, contest: ContestConfig, date: string): Di
     capped: cappedSenders(db, date),
     delivery: {
       pending,
-      issues: outboxIssues(db).map((r) => ({ id: r.id, kind: r.kind, recipients: r.recipients, status: r.status, error: r.lastError })),
+      issues: outboxIssues(db).map((r) => ({ id: r.id, kind: r.kind, recipients: r.recipients, status: r.status, code: r.lastErrorCode, error: r.lastError })),
     },
   };
 }
