@@ -2,10 +2,8 @@ import type { ContestConfig } from '../config.ts';
 import type { Address, IncomingMessage } from '../mailbox/incoming-message.ts';
 import { mayHoldForm } from '../mailbox/message-parts.ts';
 import * as issue from './attachment-problems.ts';
-import { formsFromBody } from './body-form.ts';
 import type { ExtractedForm, ExtractionResult } from './form-types.ts';
 import { hasValues } from './forms-from-content.ts';
-import { formLabels, type FormLabels } from './label-match.ts';
 import type { LibreOfficeOptions } from './legacy-convert.ts';
 import { readAttachment, type ReadContext } from './read-attachment.ts';
 import { defaultPoolSize, sharedParsePool } from './worker-pool.ts';
@@ -36,13 +34,9 @@ interface Collected extends ExtractionResult {
   images: issue.AttachmentIssue[];
 }
 
-const labelCache = new WeakMap<ContestConfig, FormLabels>();
-
 function contextOf(opts: ExtractOptions): ReadContext {
-  let labels = labelCache.get(opts.contest);
-  if (!labels) labelCache.set(opts.contest, (labels = formLabels(opts.contest)));
   return {
-    labels,
+    labels: { labels: opts.contest.labels, summaryLabels: opts.contest.summaryLabels },
     pool: sharedParsePool({ size: opts.workers ?? defaultPoolSize(), heapMb: opts.heapMb ?? 256 }),
     timeoutMs: opts.timeoutMs ?? 20_000,
     zipLimits: { ...DEFAULT_ZIP_LIMITS, ...opts.zipLimits },
@@ -54,6 +48,16 @@ function record(into: Collected, found: issue.AttachmentIssue, isImage: boolean)
   if (isImage) { into.images.push(found); return; }
   into.problems.push(found.problem);
   if (found.review) into.manualReview.push(found.review);
+}
+
+const BODY_MAX_CHARS = 500_000;
+
+/** The body is parsed in a worker too: an HTML body is as much sender-made input as any attachment. */
+async function readBody(parts: MailParts, ctx: ReadContext): Promise<ExtractedForm[]> {
+  if (!parts.text?.trim() && !parts.html?.trim()) return [];
+  const clip = (s: string | null) => (s ? s.slice(0, BODY_MAX_CHARS) : null);
+  const reply = await ctx.pool.run({ kind: 'body', text: clip(parts.text), html: clip(parts.html), labels: ctx.labels }, ctx.timeoutMs);
+  return reply.ok && 'forms' in reply ? reply.forms : [];
 }
 
 async function extractParts(parts: MailParts, ctx: ReadContext, depth: number, maxDepth: number, from: Address | null | undefined, into: Collected): Promise<void> {
@@ -71,7 +75,12 @@ async function extractParts(parts: MailParts, ctx: ReadContext, depth: number, m
     }
     // Pictures embedded in an HTML body (signatures, logos) are part of the letter, not attachments.
     if (a.inline && a.contentType.startsWith('image/')) return null;
-    return { a, outcome: await readAttachment({ partId: a.partId, filename: a.filename, contentType: a.contentType, content: a.content }, ctx) };
+    try {
+      return { a, outcome: await readAttachment({ partId: a.partId, filename: a.filename, contentType: a.contentType, content: a.content }, ctx) };
+    } catch (err) {
+      // A bug of ours must cost this attachment, not the message: it is recorded and the others are still read.
+      return { a, outcome: { forms: [], issues: [issue.unreadable(a, `internal: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300))] } };
+    }
   }));
 
   for (const item of outcomes) {
@@ -96,7 +105,7 @@ async function extractParts(parts: MailParts, ctx: ReadContext, depth: number, m
   const nested = into.forms.length > formsBefore;
   const filled = attached.some(hasValues) || (nested && into.forms.slice(formsBefore).some(hasValues));
   if (!filled) {
-    const body = mark(formsFromBody(parts.text, parts.html, ctx.labels), undefined);
+    const body = mark(await readBody(parts, ctx), undefined);
     if (body.some(hasValues)) { into.forms.push(...body); return; }
   }
   into.forms.push(...attached);

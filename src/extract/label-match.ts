@@ -51,7 +51,10 @@ export interface FormLabels {
 
 const INDEX_LABELS = ['序号', '编号', '序'];
 
-export function formLabels(contest: ContestConfig): FormLabels {
+/** The part of the contest rules the form readers need; plain data, so it can be posted to a parse worker. */
+export type LabelConfig = Pick<ContestConfig, 'labels' | 'summaryLabels'>;
+
+export function formLabels(contest: LabelConfig): FormLabels {
   const fieldGroups = Object.entries(contest.labels) as Array<[FieldName, string[]]>;
   const s = contest.summaryLabels;
   return {

@@ -1,19 +1,16 @@
 import { extensionOf } from '../mailbox/message-parts.ts';
-import type { FormSource, ExtractedForm } from './form-types.ts';
-import { formsFromBody } from './body-form.ts';
-import { formsFromContent } from './forms-from-content.ts';
+import * as issue from './attachment-problems.ts';
+import type { ExtractedForm, FormSource } from './form-types.ts';
 import type { ForwardedMail } from './forwarded-mail.ts';
 import { identifyDocument } from './identify-document.ts';
-import type { FormLabels } from './label-match.ts';
+import type { LabelConfig } from './label-match.ts';
 import { convertWithLibreOffice, type ConvertSource, type ConvertTarget, type LibreOfficeOptions } from './legacy-convert.ts';
-import { readLabeledLines } from './labeled-lines.ts';
-import * as issue from './attachment-problems.ts';
-import { decodeText } from './text-decode.ts';
+import type { ParseReply } from './parse-task.ts';
 import type { ParsePool } from './worker-pool.ts';
 import { inspectZip, type ZipLimits } from './zip-guard.ts';
 
 export interface ReadContext {
-  labels: FormLabels;
+  labels: LabelConfig;
   pool: ParsePool;
   timeoutMs: number;
   zipLimits: ZipLimits;
@@ -32,29 +29,38 @@ export interface AttachmentOutcome {
   issues: issue.AttachmentIssue[];
   /** Set for an attached message/rfc822: the caller extracts it like a mail of its own. */
   forwarded?: ForwardedMail;
-  /** A document read without trouble that held no form (a letter, a video description). */
-  readable: boolean;
 }
 
-const fail = (i: issue.AttachmentIssue): AttachmentOutcome => ({ forms: [], issues: [i], readable: false });
+const fail = (i: issue.AttachmentIssue): AttachmentOutcome => ({ forms: [], issues: [i] });
+const TEXT_FILE_MAX = 500_000;
 
-/** Parses an OOXML file in a worker; one that mammoth or exceljs cannot read gets one LibreOffice round trip. */
+/** A worker's failure as the sentence for the sender: a parser error is a broken file, a limit is a hostile one. */
+function failed(reply: ParseReply, ref: issue.AttachmentRef, what: string): AttachmentOutcome {
+  if (reply.ok) return fail(issue.unreadable(ref, `${what}: unexpected reply`));
+  return fail(reply.reason === 'unreadable' ? issue.unreadable(ref, `${what}: ${reply.detail}`) : issue.tooLarge(ref, `${what} ${reply.reason}: ${reply.detail}`));
+}
+
+/** Parses an OOXML file in a worker; one that mammoth or exceljs trips over gets one LibreOffice round trip. */
 async function readOoxml(kind: 'docx' | 'xlsx', bytes: Buffer, ref: issue.AttachmentRef, source: FormSource, ctx: ReadContext, roundTrip: boolean): Promise<AttachmentOutcome> {
-  // Bytes that came from the sender were inspected when they were identified; LibreOffice's output is not yet.
-  const verdict = roundTrip ? { ok: true as const } : await inspectZip(bytes, ctx.zipLimits);
-  if (!verdict.ok) return fail(verdict.reason === 'encrypted' ? issue.encrypted(ref) : ['truncated', 'corrupt'].includes(verdict.reason) ? issue.unreadable(ref, `zip ${verdict.reason}: ${verdict.detail}`) : issue.tooLarge(ref, `zip ${verdict.reason}: ${verdict.detail}`));
-  const reply = await ctx.pool.run({ kind, bytes, zipLimits: ctx.zipLimits }, ctx.timeoutMs);
-  if (reply.ok && 'content' in reply) return { forms: formsFromContent(reply.content, ctx.labels, source), issues: [], readable: true };
-  const reason = reply.ok ? 'crashed' : reply.reason;
-  const detail = reply.ok ? 'unexpected reply' : reply.detail;
+  // Bytes from the sender were inspected when they were identified; LibreOffice's output is not yet.
+  if (!roundTrip) {
+    const verdict = await inspectZip(bytes, ctx.zipLimits);
+    if (!verdict.ok) {
+      if (verdict.reason === 'encrypted') return fail(issue.encrypted(ref));
+      const detail = `zip ${verdict.reason}: ${verdict.detail}`;
+      return fail(verdict.reason === 'truncated' || verdict.reason === 'corrupt' ? issue.unreadable(ref, detail) : issue.tooLarge(ref, detail));
+    }
+  }
+  const reply = await ctx.pool.run({ kind, bytes, zipLimits: ctx.zipLimits, labels: ctx.labels, source }, ctx.timeoutMs);
+  if (reply.ok && 'forms' in reply) return { forms: reply.forms, issues: [] };
   // A TypeError is the library tripping over a structure it did not expect (exceljs on some producers' files,
-  // mammoth on a docx without styles.xml), which LibreOffice rewrites into one it does. Malformed XML or zip
+  // mammoth on a docx without styles.xml), which LibreOffice rewrites into one it knows. Malformed XML or zip
   // data is not worth a LibreOffice run.
-  if (reason === 'unreadable' && roundTrip && !reply.ok && reply.errorName === 'TypeError') {
+  if (roundTrip && !reply.ok && reply.reason === 'unreadable' && reply.errorName === 'TypeError') {
     const converted = await convertWithLibreOffice(bytes, kind, kind, ctx.libreOffice);
     if (converted.ok) return readOoxml(kind, converted.bytes, ref, source, ctx, false);
   }
-  return fail(reason === 'unreadable' ? issue.unreadable(ref, `${kind}: ${detail}`) : issue.tooLarge(ref, `${kind} ${reason}: ${detail}`));
+  return failed(reply, ref, kind);
 }
 
 async function readLegacy(from: ConvertSource, to: ConvertTarget, bytes: Buffer, ref: issue.AttachmentRef, source: FormSource, ctx: ReadContext): Promise<AttachmentOutcome> {
@@ -73,40 +79,32 @@ export async function readAttachment(a: AttachmentInput, ctx: ReadContext): Prom
   const ext = extensionOf(a.filename);
   const found = await identifyDocument(a.content, ext, a.contentType.toLowerCase(), ctx.zipLimits);
   const source = (format: FormSource['format']): FormSource => ({ filename: a.filename, partId: a.partId, format });
-  const withSource = (forms: ExtractedForm[], format: FormSource['format']) => forms.map((f) => ({ ...f, source: source(format) }));
 
   switch (found.kind) {
     case 'docx': case 'xlsx':
       return readOoxml(found.kind, a.content, ref, source(found.kind), ctx, true);
-    case 'doc': {
-      const format = ext === 'wps' ? 'wps' : 'doc';
-      return readLegacy('doc', 'docx', a.content, ref, source(format), ctx);
-    }
-    case 'xls': {
-      const format = ext === 'et' ? 'et' : 'xls';
-      return readLegacy('xls', 'xlsx', a.content, ref, source(format), ctx);
-    }
+    case 'doc':
+      return readLegacy('doc', 'docx', a.content, ref, source(ext === 'wps' ? 'wps' : 'doc'), ctx);
+    case 'xls':
+      return readLegacy('xls', 'xlsx', a.content, ref, source(ext === 'et' ? 'et' : 'xls'), ctx);
     case 'rtf': case 'odt':
       return readLegacy(found.kind, 'docx', a.content, ref, source(found.kind), ctx);
     case 'ods':
       return readLegacy('ods', 'xlsx', a.content, ref, source('ods'), ctx);
     case 'csv': {
-      const reply = await ctx.pool.run({ kind: 'csv', bytes: a.content, zipLimits: ctx.zipLimits }, ctx.timeoutMs);
-      if (reply.ok && 'content' in reply) return { forms: formsFromContent(reply.content, ctx.labels, source('csv')), issues: [], readable: true };
-      return fail(issue.unreadable(ref, reply.ok ? 'csv' : reply.detail));
+      const reply = await ctx.pool.run({ kind: 'csv', bytes: a.content, zipLimits: ctx.zipLimits, labels: ctx.labels, source: source('csv') }, ctx.timeoutMs);
+      return reply.ok && 'forms' in reply ? { forms: reply.forms, issues: [] } : failed(reply, ref, 'csv');
+    }
+    case 'text': case 'html': {
+      const bytes = a.content.subarray(0, TEXT_FILE_MAX);
+      const format = found.kind === 'html' ? 'body-html' : 'body-text';
+      const reply = await ctx.pool.run({ kind: 'text-file', bytes, labels: ctx.labels, source: source(format) }, ctx.timeoutMs);
+      return reply.ok && 'forms' in reply ? { forms: reply.forms, issues: [] } : failed(reply, ref, found.kind);
     }
     case 'eml': {
-      const reply = await ctx.pool.run({ kind: 'eml', bytes: a.content, zipLimits: ctx.zipLimits }, ctx.timeoutMs);
-      if (reply.ok && 'mail' in reply) return { forms: [], issues: [], forwarded: reply.mail, readable: true };
-      return fail(reply.ok || reply.reason === 'unreadable' ? issue.unreadable(ref, 'forwarded mail') : issue.tooLarge(ref, `forwarded mail ${reply.reason}: ${reply.detail}`));
+      const reply = await ctx.pool.run({ kind: 'eml', bytes: a.content }, ctx.timeoutMs);
+      return reply.ok && 'mail' in reply ? { forms: [], issues: [], forwarded: reply.mail } : failed(reply, ref, 'forwarded mail');
     }
-    case 'text': {
-      const read = readLabeledLines(decodeText(a.content.subarray(0, 500_000)), ctx.labels.fields);
-      const forms: ExtractedForm[] = read.labelled.size >= 2 ? [{ kind: 'registration', fields: read.fields, source: source('body-text') }] : [];
-      return { forms, issues: [], readable: true };
-    }
-    case 'html':
-      return { forms: withSource(formsFromBody(null, decodeText(a.content.subarray(0, 500_000)), ctx.labels), 'body-html'), issues: [], readable: true };
     case 'pdf':
       return fail(issue.needsPerson(ref, 'pdf'));
     case 'image':
@@ -115,10 +113,11 @@ export async function readAttachment(a: AttachmentInput, ctx: ReadContext): Prom
       return fail(issue.encrypted(ref));
     case 'corrupt':
       return fail(issue.unreadable(ref, found.detail));
-    case 'zip_refused':
+    case 'zip_refused': {
       if (found.reason === 'encrypted') return fail(issue.encrypted(ref));
-      if (found.reason === 'truncated' || found.reason === 'corrupt') return fail(issue.unreadable(ref, `zip ${found.reason}: ${found.detail}`));
-      return fail(issue.tooLarge(ref, `zip ${found.reason}: ${found.detail}`));
+      const detail = `zip ${found.reason}: ${found.detail}`;
+      return fail(found.reason === 'truncated' || found.reason === 'corrupt' ? issue.unreadable(ref, detail) : issue.tooLarge(ref, detail));
+    }
     case 'unknown':
       return fail(issue.unsupported(ref, found.what));
   }

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { ParseReply, ParseTask } from './parse-task.ts';
+import type { ParseReply, ParseRequest, ParseTask } from './parse-task.ts';
 
 /**
  * A few reusable parse workers. Each task gets a wall-clock limit; a worker that overruns it, runs out of heap
@@ -13,7 +13,7 @@ export interface PoolSettings {
 }
 
 type Outcome = ParseReply;
-type Job = { task: Omit<ParseTask, 'id'>; timeoutMs: number; resolve: (o: Outcome) => void };
+type Job = { task: ParseRequest; timeoutMs: number; resolve: (o: Outcome) => void };
 
 interface Slot {
   worker: Worker;
@@ -44,7 +44,7 @@ export class ParsePool {
 
   constructor(readonly settings: PoolSettings) {}
 
-  run(task: Omit<ParseTask, 'id'>, timeoutMs: number): Promise<Outcome> {
+  run(task: ParseRequest, timeoutMs: number): Promise<Outcome> {
     if (this.closed) return Promise.resolve({ id: 0, ok: false, reason: 'crashed', detail: 'parse pool closed' });
     return new Promise((resolve) => {
       this.queue.push({ task, timeoutMs, resolve });
@@ -118,9 +118,13 @@ export class ParsePool {
     const id = this.nextId++;
     const timer = setTimeout(() => this.fail(slot, 'timeout', `no answer within ${job.timeoutMs} ms`), job.timeoutMs);
     slot.job = { ...job, id, timer };
-    // Copy into a buffer of our own: the caller's Buffer may be a view on a shared pool.
-    const bytes = new Uint8Array(job.task.bytes);
-    slot.worker.postMessage({ ...job.task, id, bytes } satisfies ParseTask, [bytes.buffer]);
+    if ('bytes' in job.task) {
+      // Copy into a buffer of our own to transfer: the caller's Buffer may be a view on a shared pool.
+      const bytes = new Uint8Array(job.task.bytes);
+      slot.worker.postMessage({ ...job.task, id, bytes } satisfies ParseTask, [bytes.buffer]);
+    } else {
+      slot.worker.postMessage({ ...job.task, id } satisfies ParseTask);
+    }
   }
 
   private finish(slot: Slot, outcome: Outcome): void {
