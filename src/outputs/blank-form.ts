@@ -19,8 +19,11 @@ export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.
 
 const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
 const FIXED_DATE = new Date('2024-04-03T00:00:00Z');
-// A4 with 2.8 cm side margins: 8730 twips of text width, six grid columns (label, value) × 3.
-const GRID = [1560, 1350, 1560, 1350, 1560, 1350];
+// A4 with 2.8 cm side margins: 8730 twips of text width in four grid columns (label, value, label, value).
+// Not six columns with 姓名 | 职业 | 单位 side by side: three labels in one row is what a 推荐汇总表's column header
+// looks like, and the project's own form reader (extract/forms-from-content.ts) then reads the filled-in form as a
+// unit summary. Four columns keep every label next to its value, which every reader understands.
+const GRID = [1560, 2805, 1560, 2805];
 
 const x = (s: string) => escapeHtml(s);
 
@@ -51,11 +54,12 @@ function documentXml(t: BlankFormText): string {
     + `<w:tblBorders>${['top', 'left', 'bottom', 'right', 'insideH', 'insideV'].map(border).join('')}</w:tblBorders>`
     + '<w:tblLayout w:type="fixed"/></w:tblPr>'
     + `<w:tblGrid>${GRID.map((w) => `<w:gridCol w:w="${w}"/>`).join('')}</w:tblGrid>`
-    + row([cell('姓名', 1, true), cell(''), cell('职业', 1, true), cell(''), cell('单位', 1, true), cell('')], 900)
-    + row([cell('作品题目', 1, true), cell('', 5)], 900)
-    + row([cell('链接地址', 1, true), cell('', 5)], 1200)
-    + row([cell('手机号码', 1, true), cell(''), cell('通讯地址', 1, true), cell('', 3)], 900)
-    + row([cell('作品简介（200 字以内）', 1, true), cell('', 5)], 5200)
+    + row([cell('姓名', 1, true), cell(''), cell('职业', 1, true), cell('')], 900)
+    + row([cell('单位', 1, true), cell('', 3)], 900)
+    + row([cell('作品题目', 1, true), cell('', 3)], 900)
+    + row([cell('链接地址', 1, true), cell('', 3)], 1200)
+    + row([cell('手机号码', 1, true), cell(''), cell('通讯地址', 1, true), cell('')], 900)
+    + row([cell('作品简介（200 字以内）', 1, true), cell('', 3)], 5200)
     + '</w:tbl>';
   const body = [
     para('附件1', { font: '黑体', size: 32, after: 240 }),

@@ -213,7 +213,7 @@ export function renderDigest(data: DigestData, now: Date): RenderedDigest {
     + `<div style="font-size:20px;font-weight:bold;color:#fff;line-height:1.4">每日简报 · ${escapeHtml(chineseDay(data.date))}</div>`
     + `<div style="font-size:12px;color:#cfd8e6;padding-bottom:8px">生成于 ${escapeHtml(localStamp(now, tz))}（北京时间） · ${escapeHtml(deadlineLine(data, now))}</div></td></tr>`;
   const figures = `<tr><td style="padding:12px 12px 0"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="width:100%;table-layout:fixed"><tr>`
-    + figure('昨日新邮件', String(data.day.messages), `新作品 ${data.day.entries} 件`)
+    + figure('当日新邮件', String(data.day.messages), `新作品 ${data.day.entries} 件`)
     + figure('有效作品累计', String(data.totals.validWorks), `共 ${data.totals.entries} 条`)
     + figure(left >= 0 ? '距截止' : '已截止', left >= 0 ? `${left} 天` : `${-left} 天`, `待人工 ${data.needsPerson.length} 项`)
     + '</tr></table></td></tr>';
@@ -221,7 +221,7 @@ export function renderDigest(data: DigestData, now: Date): RenderedDigest {
   const body = [
     header,
     figures,
-    section('昨日收件', table(dayRows, undefined, ['70%', '30%'])),
+    section('当日收件', table(dayRows, undefined, ['70%', '30%'])),
     section('累计', table(totalRows, undefined, ['70%', '30%'])),
     section('定向征集单位进度', unitsHtml(data), `已达标 ${met} 个 · 未达标 ${behind} 个 · 未报送 ${silent} 个（共 ${data.units.length} 个单位）`),
     newEmploymentHtml(data, now),
@@ -251,7 +251,7 @@ function renderText(data: DigestData, now: Date): string {
     `${data.contestName} 每日简报 ${chineseDay(data.date)}`,
     `生成于 ${localStamp(now, tz)}（北京时间）；${deadlineLine(data, now)}`,
     '',
-    '【昨日收件】',
+    '【当日收件】',
     ...kindList(data.day.byKind).map(([k, n]) => `  ${k}：${n}`),
     `  新作品条目：${data.day.entries}（有效 ${data.day.validEntries}）；已发出自动回复：${data.day.repliesSent}`,
     '',

@@ -7,8 +7,9 @@ import { fixedClock } from '../../src/clock.ts';
 import { AppError } from '../../src/errors.ts';
 import { deliverOutbox, resendOutbox, retryDelayMs } from '../../src/outputs/deliver-outbox.ts';
 import { createMailer, toSmtpError } from '../../src/outputs/mailer.ts';
+import { formatOutboxList, outboxListItems } from '../../src/outputs/outbox-report.ts';
 import { openDatabase } from '../../src/store/db.ts';
-import { claimForSending, getOutbox } from '../../src/store/outbox-repo.ts';
+import { claimForSending, getOutbox, listOutbox } from '../../src/store/outbox-repo.ts';
 import { problem } from '../../src/validate/problem.ts';
 import { startSmtpSink, type SmtpSink } from '../setup/smtp-sink.ts';
 import { CONTEST, eml, ingestAndEnqueue, log, tempDb, type TempDb } from './outputs-helpers.ts';
@@ -132,6 +133,13 @@ describe('a crash between sending and recording', () => {
     expect(getOutbox(t.db, id)).toMatchObject({ status: 'unknown', lastErrorCode: 'interrupted' });
     await deliverOutbox(deps(), at(60), { spacingMs: 0 });
     expect(sink.messages).toHaveLength(1);
+
+    // replies: the row is listed with what to do about it.
+    const listed = formatOutboxList(listOutbox(t.db), 'Asia/Shanghai');
+    expect(listed).toContain(`#${id}`);
+    expect(listed).toContain('发送状态不明');
+    expect(listed).toContain('replies --resend ID');
+    expect(outboxListItems(listOutbox(t.db))[0]).toMatchObject({ id, status: 'unknown', error: expect.stringMatching(/^interrupted/) });
 
     // replies --resend ID: by hand, the stored bytes, the same Message-ID.
     const resent = await resendOutbox(deps(), id, at(61));

@@ -54,7 +54,7 @@ describe('the digest of a fixed day', () => {
   it('renders every section, masks every phone number and escapes everything from mail', () => {
     const { subject, html, text } = renderDigest(readDigestData(t.db, CONTEST, DAY), DIGEST_NOW);
     expect(subject).toBe('第六届“最美 in 温州”抖音创意大赛 每日简报 2024-06-10：新邮件 9 封，新作品 8 件，3 项待人工处理');
-    for (const title of ['昨日收件', '累计', '定向征集单位进度', '新就业群体短视频', '未识别的推荐单位', '需要人工处理（3）', '等待投稿人补充（2）',
+    for (const title of ['当日收件', '累计', '定向征集单位进度', '新就业群体短视频', '未识别的推荐单位', '需要人工处理（3）', '等待投稿人补充（2）',
       '超出回复限额的发件人', '回复发送异常']) {
       expect(html).toContain(title);
       expect(text).toContain(title.replace(/（.*$/, ''));
