@@ -1,25 +1,10 @@
-import JSZip from 'jszip';
 import mammoth from 'mammoth';
 import { describe, expect, it } from 'vitest';
 import { docxContent } from '../../src/extract/docx-content.ts';
 import { formsFromContent } from '../../src/extract/forms-from-content.ts';
 import { formLabels } from '../../src/extract/label-match.ts';
 import { blankForm, buildBlankForm } from '../../src/outputs/blank-form.ts';
-import { CONTEST } from './outputs-helpers.ts';
-
-/** Types values into the form's empty cells, in reading order, as a submitter would in Word. */
-async function fillIn(form: Buffer, values: string[]): Promise<Buffer> {
-  const zip = await JSZip.loadAsync(form);
-  let xml = await zip.file('word/document.xml')!.async('string');
-  const empty = /<w:tc>((?:(?!<\/w:tc>).)*?)<w:p><w:pPr>((?:(?!<\/w:p>).)*?)<\/w:pPr><\/w:p><\/w:tc>/;
-  for (const v of values) {
-    expect(empty.test(xml)).toBe(true);
-    xml = xml.replace(empty, (_m, tcPr: string, pPr: string) => `<w:tc>${tcPr}<w:p><w:pPr>${pPr}</w:pPr><w:r><w:t>${v}</w:t></w:r></w:p></w:tc>`);
-  }
-  expect(empty.test(xml)).toBe(false);
-  zip.file('word/document.xml', xml);
-  return zip.generateAsync({ type: 'nodebuffer' });
-}
+import { CONTEST, fillIn } from './outputs-helpers.ts';
 
 describe('the blank registration form (附件1)', () => {
   it('is a .docx with the notice\'s title, rows and footnote, the same bytes every time', async () => {
