@@ -138,8 +138,12 @@ export async function fillIn(form: Buffer, values: string[]): Promise<Buffer> {
     if (!empty.test(xml)) throw new Error('the form has fewer empty cells than values');
     xml = xml.replace(empty, (_m, tcPr: string, pPr: string) => `<w:tc>${tcPr}<w:p><w:pPr>${pPr}</w:pPr><w:r><w:t>${v}</w:t></w:r></w:p></w:tc>`);
   }
-  // A fixed date: the same values give the same bytes (an exact resend is recognized by its content).
-  zip.file('word/document.xml', xml, { date: new Date('2024-04-03T00:00:00Z') });
-  return zip.generateAsync({ type: 'nodebuffer' });
+  // Fixed dates on every entry: the same values give the same bytes (an exact resend is recognized by its content).
+  const out = new JSZip();
+  for (const [name, entry] of Object.entries(zip.files)) {
+    if (entry.dir) continue;
+    out.file(name, name === 'word/document.xml' ? xml : await entry.async('nodebuffer'), { date: new Date('2024-04-03T00:00:00Z'), createFolders: false });
+  }
+  return out.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }
 
