@@ -4,6 +4,8 @@ import { inspectZip, readZipEntry, type ZipLimits, type ZipRejection } from './z
 /** What the bytes really are; an attachment's name and content type may both lie. */
 export type Identified =
   | { kind: 'docx' | 'xlsx' | 'odt' | 'ods' | 'doc' | 'xls' | 'rtf' | 'csv' | 'eml' | 'text' | 'html' | 'pdf' | 'encrypted' }
+  /** Word's "single file web page" (.mht, often sent as .doc) and its Word 2003 XML, both often named .doc. */
+  | { kind: 'mht' | 'word_xml' }
   | { kind: 'image'; type: string }
   | { kind: 'zip_refused'; reason: ZipRejection; detail: string }
   | { kind: 'corrupt'; detail: string }
@@ -81,7 +83,10 @@ export async function identifyDocument(bytes: Buffer, ext: string, contentType: 
   }
   if (looksLikeText(head)) {
     const text = head.toString('latin1');
-    if (contentType === 'message/rfc822' || ext === 'eml' || HEADER_LINE.test(text.split(/\r?\n/, 1)[0] ?? '')) return { kind: 'eml' };
+    const mailLike = contentType === 'message/rfc822' || ext === 'eml' || HEADER_LINE.test(text.split(/\r?\n/, 1)[0] ?? '');
+    if (mailLike && contentType !== 'message/rfc822' && ext !== 'eml' && /^content-type:\s*multipart\/related/im.test(text)) return { kind: 'mht' };
+    if (mailLike) return { kind: 'eml' };
+    if (/<\?mso-application\s+progid="Word\.Document"\?>|<w:wordDocument\b/.test(text)) return { kind: 'word_xml' };
     if (ext === 'csv' || contentType === 'text/csv') return { kind: 'csv' };
     if (ext === 'htm' || ext === 'html' || contentType === 'text/html' || /^\s*<(!doctype|html|table|div|body)/i.test(text)) return { kind: 'html' };
     return { kind: 'text' };

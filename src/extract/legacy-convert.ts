@@ -25,7 +25,7 @@ export interface LibreOfficeOptions {
 
 export type ConvertTarget = 'docx' | 'xlsx';
 /** The extension LibreOffice's type detection is given: never the sender's file name. */
-export type ConvertSource = 'doc' | 'xls' | 'rtf' | 'odt' | 'ods' | 'docx' | 'xlsx';
+export type ConvertSource = 'doc' | 'xls' | 'rtf' | 'odt' | 'ods' | 'docx' | 'xlsx' | 'xml';
 
 export type ConvertResult =
   | { ok: true; bytes: Buffer; ms: number; coldProfile: boolean }

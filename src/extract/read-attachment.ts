@@ -87,6 +87,8 @@ export async function readAttachment(a: AttachmentInput, ctx: ReadContext): Prom
       return readLegacy('doc', 'docx', a.content, ref, source(ext === 'wps' ? 'wps' : 'doc'), ctx);
     case 'xls':
       return readLegacy('xls', 'xlsx', a.content, ref, source(ext === 'et' ? 'et' : 'xls'), ctx);
+    case 'word_xml':
+      return readLegacy('xml', 'docx', a.content, ref, source(ext === 'wps' ? 'wps' : 'doc'), ctx);
     case 'rtf': case 'odt':
       return readLegacy(found.kind, 'docx', a.content, ref, source(found.kind), ctx);
     case 'ods':
@@ -100,6 +102,14 @@ export async function readAttachment(a: AttachmentInput, ctx: ReadContext): Prom
       const format = found.kind === 'html' ? 'body-html' : 'body-text';
       const reply = await ctx.pool.run({ kind: 'text-file', bytes, labels: ctx.labels, source: source(format) }, ctx.timeoutMs);
       return reply.ok && 'forms' in reply ? { forms: reply.forms, issues: [] } : failed(reply, ref, found.kind);
+    }
+    case 'mht': {
+      // A web page in MIME clothes: its HTML is read like an HTML body, and it is nobody's forwarded mail.
+      const page = await ctx.pool.run({ kind: 'eml', bytes: a.content }, ctx.timeoutMs);
+      if (!(page.ok && 'mail' in page)) return failed(page, ref, 'mht');
+      const reply = await ctx.pool.run({ kind: 'body', text: page.mail.html ? null : page.mail.text, html: page.mail.html, labels: ctx.labels }, ctx.timeoutMs);
+      if (!(reply.ok && 'forms' in reply)) return failed(reply, ref, 'mht');
+      return { forms: reply.forms.map((f) => ({ ...f, source: source('body-html') })), issues: [] };
     }
     case 'eml': {
       const reply = await ctx.pool.run({ kind: 'eml', bytes: a.content }, ctx.timeoutMs);

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractMessage } from '../../src/extract/extract-message.ts';
 import { closeParsePool } from '../../src/extract/worker-pool.ts';
-import { CHEN, LIN, WANG } from './expected.ts';
+import { CHEN, JI, LIN, WANG } from './expected.ts';
 import { attachment, contest, message } from './helpers.ts';
 
 afterAll(closeParsePool);
@@ -87,5 +87,20 @@ describe('registration forms (附件1) in .docx', () => {
     const result = await read('reg-really-docx.pdf');
     expect(result.manualReview).toEqual([]);
     expect(result.forms).toEqual([{ kind: 'registration', fields: LIN, source: { filename: 'reg-really-docx.pdf', partId: '2', format: 'docx' } }]);
+  });
+
+  it('reg-web-page.doc: Word’s "web page" (GB2312 HTML) saved under a .doc name is read as HTML', async () => {
+    const result = await read('reg-web-page.doc');
+    expect(result).toEqual({
+      forms: [{ kind: 'registration', fields: JI, source: { filename: 'reg-web-page.doc', partId: '2', format: 'body-html' } }],
+      problems: [],
+      manualReview: [],
+    });
+  });
+
+  it('reg-single-file-page.doc: Word’s "single file web page" (MIME, quoted-printable GB2312) under a .doc name', async () => {
+    const result = await read('reg-single-file-page.doc');
+    expect(result.forms).toEqual([{ kind: 'registration', fields: JI, source: { filename: 'reg-single-file-page.doc', partId: '2', format: 'body-html' } }]);
+    expect(result.forms[0]!.source.forwardedFrom).toBeUndefined();
   });
 });

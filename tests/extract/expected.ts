@@ -49,3 +49,15 @@ export const LUCHENG_ROWS = [
   { row: 5, fields: { title: '江滨路的晨跑', name: '陈雪', unit: '公务员/鹿城区委网信办', link: 'https://v.douyin.com/iRqW2eRt/', phone: '13833334444' }, newEmployment: '否' },
   { row: 6, fields: { title: '网约车里的温州话', name: '李国庆', unit: '网约车司机', link: 'https://v.douyin.com/iRzX7cVb/', phone: '13855556666' }, newEmployment: '是' },
 ];
+
+/** reg-web-page.doc and reg-single-file-page.doc: Word's HTML, as a page and as a single-file page (.mht). */
+export const JI = {
+  name: '季文杰',
+  occupation: '网约车司机',
+  unit: '滴滴出行温州分公司',
+  title: '夜色中的瓯江路',
+  link: 'https://v.douyin.com/iRjW5kTq/',
+  phone: '15057712345',
+  address: '温州市龙湾区永中街道',
+  intro: '夜班路上，瓯江路的灯一盏盏亮起。',
+};

@@ -44,6 +44,11 @@ describe('legacy formats through LibreOffice', () => {
     expect(result.forms).toEqual([{ kind: 'registration', fields: CHEN, source: { filename: 'reg-legacy.wps', partId: '2', format: 'wps' } }]);
   });
 
+  it.concurrent('reg-word2003-xml.doc: Word 2003 XML under a .doc name is converted like a .doc', async () => {
+    const result = await read('reg-word2003-xml.doc');
+    expect(result.forms).toEqual([{ kind: 'registration', fields: CHEN, source: { filename: 'reg-word2003-xml.doc', partId: '2', format: 'doc' } }]);
+  });
+
   it.concurrent('reg-legacy.rtf: an .rtf is converted and read', async () => {
     const result = await read('reg-legacy.rtf');
     expect(result.forms).toEqual([{ kind: 'registration', fields: LIN, source: { filename: 'reg-legacy.rtf', partId: '2', format: 'rtf' } }]);
