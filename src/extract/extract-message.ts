@@ -60,13 +60,12 @@ async function readBody(parts: MailParts, ctx: ReadContext): Promise<ExtractedFo
   return reply.ok && 'forms' in reply ? reply.forms : [];
 }
 
-async function extractParts(parts: MailParts, ctx: ReadContext, depth: number, maxDepth: number, from: Address | null | undefined, into: Collected): Promise<void> {
+/** Forms of one mail level in attachment order (a forwarded mail's forms where it was attached); issues go to `into`. */
+async function extractParts(parts: MailParts, ctx: ReadContext, depth: number, maxDepth: number, from: Address | null | undefined, into: Collected): Promise<ExtractedForm[]> {
   const mark = (forms: ExtractedForm[], fallback: Address | null | undefined) => forms.map((f) => {
     const forwardedFrom = from !== undefined ? from : fallback;
     return forwardedFrom !== undefined ? { ...f, source: { ...f.source, forwardedFrom } } : f;
   });
-  const formsBefore = into.forms.length;
-  const attached: ExtractedForm[] = [];
 
   const outcomes = await Promise.all(parts.attachments.map(async (a) => {
     if (!a.content) {
@@ -83,12 +82,13 @@ async function extractParts(parts: MailParts, ctx: ReadContext, depth: number, m
     }
   }));
 
+  const forms: ExtractedForm[] = [];
   for (const item of outcomes) {
     if (!item) continue;
     const { a } = item;
     if ('tooLarge' in item) { record(into, issue.tooLarge(a, 'not downloaded: part too large'), false); continue; }
     const { outcome } = item;
-    attached.push(...mark(outcome.forms, a.forwardedFrom));
+    forms.push(...mark(outcome.forms, a.forwardedFrom));
     for (const found of outcome.issues) record(into, found, found.review?.reason === 'image');
     const fwd = outcome.forwarded;
     if (!fwd) continue;
@@ -98,17 +98,13 @@ async function extractParts(parts: MailParts, ctx: ReadContext, depth: number, m
       html: fwd.html,
       attachments: fwd.attachments.map((x, i) => ({ ...x, partId: `${a.partId}.${i + 1}`, content: Buffer.from(x.content.buffer, x.content.byteOffset, x.content.byteLength) })),
     };
-    await extractParts(inner, ctx, depth + 1, maxDepth, fwd.from, into);
+    forms.push(...await extractParts(inner, ctx, depth + 1, maxDepth, fwd.from, into));
   }
 
-  // The body is read when nothing attached (or forwarded) held a filled-in form.
-  const nested = into.forms.length > formsBefore;
-  const filled = attached.some(hasValues) || (nested && into.forms.slice(formsBefore).some(hasValues));
-  if (!filled) {
-    const body = mark(await readBody(parts, ctx), undefined);
-    if (body.some(hasValues)) { into.forms.push(...body); return; }
-  }
-  into.forms.push(...attached);
+  // The body is read when nothing attached (or forwarded) held a filled-in form; it replaces empty templates.
+  if (forms.some(hasValues)) return forms;
+  const body = mark(await readBody(parts, ctx), undefined);
+  return body.some(hasValues) ? body : forms;
 }
 
 /**
@@ -119,7 +115,7 @@ async function extractParts(parts: MailParts, ctx: ReadContext, depth: number, m
 export async function extractMessage(msg: IncomingMessage, opts: ExtractOptions): Promise<ExtractionResult> {
   const ctx = contextOf(opts);
   const into: Collected = { forms: [], problems: [], manualReview: [], images: [] };
-  await extractParts(msg, ctx, 0, opts.maxDepth ?? 5, undefined, into);
+  into.forms = await extractParts(msg, ctx, 0, opts.maxDepth ?? 5, undefined, into);
   if (into.forms.length === 0) {
     for (const found of into.images) record(into, found, false);
   }

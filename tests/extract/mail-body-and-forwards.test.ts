@@ -70,6 +70,20 @@ describe('forms typed into the mail body', () => {
     });
   });
 
+  it('reg-blank-template.docx: the template sent back unfilled is an empty registration form (validation lists what is missing)', async () => {
+    const result = await extractMessage(message({ attachments: [attachment('reg-blank-template.docx')] }), { contest });
+    expect(result).toEqual({
+      forms: [{ kind: 'registration', fields: {}, source: { filename: 'reg-blank-template.docx', partId: '2', format: 'docx' } }],
+      problems: [],
+      manualReview: [],
+    });
+  });
+
+  it('reg-blank-template.docx with the form typed into the mail: the typed form replaces the empty one', async () => {
+    const result = await extractMessage(message({ text: TYPED, attachments: [attachment('reg-blank-template.docx')] }), { contest });
+    expect(result.forms).toEqual([{ kind: 'registration', fields: CHEN, source: { filename: null, partId: null, format: 'body-text' } }]);
+  });
+
   it('the body is not read when an attachment holds a filled-in form', async () => {
     const result = await extractMessage(message({ text: '姓名：别人\n作品题目：别的作品\n', attachments: [attachment('reg-word-4col.docx')] }), { contest });
     expect(result.forms.map((f) => [f.source.format, f.kind === 'registration' && f.fields.name])).toEqual([['docx', '陈晓东']]);
