@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './clock.ts';
 import type { AppConfig } from './config.ts';
 import { extractMessage } from './extract/extract-message.ts';
 import { closeParsePool } from './extract/worker-pool.ts';
+import { createMailer, type Mailer } from './outputs/mailer.ts';
 import type { Logger } from './logger.ts';
 import type { PlanLimits } from './mailbox/message-parts.ts';
 import type { IngestDeps } from './pipeline/ingest-message.ts';
@@ -20,6 +21,7 @@ export interface App {
   clock: Clock;
   limits: PlanLimits;
   deps: IngestDeps;
+  mailer: Mailer;
   version: string;
   close(): void;
 }
@@ -37,10 +39,12 @@ export function createApp(config: AppConfig, log: Logger, clock: Clock = systemC
   const db = openDatabase(config.dataDir);
   const archive = new Archive(path.join(config.dataDir, 'archive'));
   const ownAddresses = [...new Set([config.contest.mailbox, config.mailFrom, config.imap?.user].filter((a): a is string => !!a && a.includes('@')))];
-  const deps: IngestDeps = { db, archive, contest: config.contest, ownAddresses, extract: (msg) => extractMessage(msg, { contest: config.contest }), log };
+  const deps: IngestDeps = { db, archive, contest: config.contest, ownAddresses, mailFrom: config.mailFrom, extract: (msg) => extractMessage(msg, { contest: config.contest }), log };
+  const mailer = createMailer(config.smtp, config.dataDir);
   return {
-    config, log, db, archive, clock, limits: planLimits(config), deps, version: VERSION,
+    config, log, db, archive, clock, limits: planLimits(config), deps, mailer, version: VERSION,
     close: () => {
+      mailer.close();
       if (db.open) db.close();
       void closeParsePool();
     },

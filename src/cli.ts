@@ -1,4 +1,3 @@
-import { createWriteStream } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,9 +6,9 @@ import { loadConfig, type AppConfig } from './config.ts';
 import { AppError, describeError, isAppError, isConfigError, isUsageError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openImapSession } from './mailbox/imap-source.ts';
-import { writeFullJsonExport } from './outputs/json-export.ts';
 import type { Command } from './commands/command.ts';
 import { reprocessCommand, unitsCommand } from './commands/units-command.ts';
+import { dailyDigest, deliverPending, demoDigestDay, digestCommand, digestFor, exportCommand, repliesCommand } from './commands/outputs-command.ts';
 import { buildStatus, formatStatus, statusExitCode } from './outputs/status-report.ts';
 import { importFiles } from './pipeline/import-files.ts';
 import { pollMailbox, type PollReport } from './pipeline/poll-mailbox.ts';
@@ -26,8 +25,12 @@ usage: contest-intake <command> [options]
   import <file.eml|folder>     ingest .eml files through the same pipeline
   status [--json]              last poll, mailbox position, counts; exit code 0 healthy, 1 stale/failing,
                                3 login refused, 4 never polled
-  export [--format json] [--out FILE]
-                               messages, entries and units' progress (stdout without --out)
+  export [--format json|csv|xlsx] [--out FILE]
+                               messages, entries and units' progress (json and csv to stdout without --out)
+  replies [--json] [--status S] | replies --resend ID
+                               the outbox of replies and digests; send one again by hand
+  digest [--date YYYY-MM-DD] [--send]
+                               make a day's digest again (DATA_DIR/digests/), and mail it with --send
   units                        each directed unit's progress against its quota; unknown units
   units alias add <as written> <unit> [--reprocess]
                                map a unit's spelling to a configured unit (also: alias list, alias remove)
@@ -83,6 +86,11 @@ async function runDemo(app: App): Promise<number> {
   console.log(`into ${path.relative(process.cwd(), app.config.dataDir) || app.config.dataDir}/. Set IMAP_HOST, IMAP_USER and IMAP_PASS to read the real mailbox.`);
   const report = await importFiles(app.config.demoMailbox, app.deps, app.clock, app.limits);
   console.log(`demo: ${report.imported} new, ${report.known} already known, ${report.failed.length} failed, of ${report.files} files.`);
+  const sent = await deliverPending(app);
+  console.log(`replies: ${sent.sent.length} written to ${path.join(path.relative(process.cwd(), app.config.dataDir) || '.', 'outbox')}/`);
+  const newest = (app.db.prepare('SELECT max(received_at) AS at FROM messages').get() as { at: string | null }).at;
+  const digest = await digestFor(app, demoDigestDay(app, newest), false);
+  console.log(`digest: ${path.relative(process.cwd(), digest.htmlFile)} and ${path.basename(digest.xlsxFile)}`);
   console.log(formatStatus(buildStatus(app.db, { mode: 'demo', now: app.clock(), staleAfterMinutes: app.config.staleAfterMinutes })));
   return report.failed.length ? 1 : 0;
 }
@@ -91,7 +99,8 @@ const commands: Record<string, Command> = {
   async run(app) {
     if (!app.config.imap) return runDemo(app);
     await runWorker(app, [
-      { name: 'poll', cron: app.config.pollCron, run: async (signal) => { await pollOnce(app, signal); } },
+      { name: 'poll', cron: app.config.pollCron, run: async (signal) => { await pollOnce(app, signal); await deliverPending(app); } },
+      { name: 'digest', cron: app.config.digestCron, run: async () => { await dailyDigest(app); await deliverPending(app); } },
     ], { runAtStart: ['poll'] });
     return 0;
   },
@@ -105,6 +114,10 @@ const commands: Record<string, Command> = {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
     const r = await pollOnce(app, abort.signal);
+    const sent = await deliverPending(app);
+    if (sent.sent.length || sent.retrying.length || sent.failed.length) {
+      console.log(`replies: ${sent.sent.length} sent, ${sent.retrying.length} to retry, ${sent.failed.length} failed`);
+    }
     console.log(`poll: ${r.fetched} new, ${r.known} already known, ${r.failed} failed, ${r.quarantined} quarantined, ${r.vanished} vanished${r.uidValidityChanged ? ' (UIDVALIDITY changed: rescanned)' : ''}`);
     return 0;
   },
@@ -128,21 +141,6 @@ const commands: Record<string, Command> = {
     console.log(values.json ? JSON.stringify(s, null, 2) : formatStatus(s));
     return statusExitCode(s.health);
   },
-
-  async export(app, args) {
-    const { values } = parseArgs({ args, options: { format: { type: 'string', default: 'json' }, out: { type: 'string' } } });
-    if (values.format !== 'json') throw new AppError('usage', `export: unknown format "${values.format}" (json)`);
-    if (values.out) {
-      await mkdir(path.dirname(path.resolve(values.out)), { recursive: true });
-      const out = createWriteStream(values.out, { mode: 0o600 });
-      await writeFullJsonExport(app.db, app.config.contest, out);
-      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-      console.error(`wrote ${values.out}`);
-    } else {
-      await writeFullJsonExport(app.db, app.config.contest, process.stdout);
-    }
-    return 0;
-  },
 };
 
 async function backup(app: App, args: string[]): Promise<number> {
@@ -157,6 +155,9 @@ async function backup(app: App, args: string[]): Promise<number> {
 }
 commands.backup = backup;
 commands.units = unitsCommand;
+commands.export = exportCommand;
+commands.replies = repliesCommand;
+commands.digest = digestCommand;
 commands.reprocess = reprocessCommand;
 
 export async function main(argv: string[]): Promise<number> {

@@ -60,6 +60,10 @@ export const contestSchema = z.object({
     perDay: z.number().int().positive().default(300),
   }),
   digest: z.object({ cron: z.string().default('0 8 * * *') }),
+  /** The notice: 一等奖 3 名，二等奖 6 名，三等奖 9 名，另设优秀奖 50 名 (the judging sheet's award slots). */
+  awards: z.array(z.object({ label: z.string().min(1), slots: z.number().int().positive() })).default([
+    { label: '一等奖', slots: 3 }, { label: '二等奖', slots: 6 }, { label: '三等奖', slots: 9 }, { label: '优秀奖', slots: 50 },
+  ]),
 }).superRefine((c, ctx) => {
   for (const [i, u] of c.units.entries()) {
     if (!c.categories[u.category]) {

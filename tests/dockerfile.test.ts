@@ -49,7 +49,7 @@ describe('the Docker image, without a Docker engine', () => {
     symlinkSync(path.resolve('node_modules'), path.join(app, 'node_modules'));
     const [bin, ...entry] = jsonArray('ENTRYPOINT');
     const cmd = jsonArray('CMD');
-    const e = { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env() };
+    const e: Record<string, string> = { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env() };
     expect(e.DATA_DIR).toBe(data);
     const started = await run(bin === 'node' ? process.execPath : bin!, [...entry, ...cmd], { cwd: app, env: e, timeout: 120_000 });
     expect(started.stdout).toMatch(/demo: 22 new/);

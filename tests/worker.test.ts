@@ -60,13 +60,14 @@ describe('the unattended worker (contest-intake run)', () => {
     try {
       await waitFor(() => count() === 1, 30_000);
       await dovecot.appendMessage('INBOX', coremailMessage({ subject: '最美in温州+瓯江夜色+林巧巧' }));
-      await waitFor(() => count() === 2, 30_000);
+      await waitFor(() => count() === 2, 30_000).catch((err: unknown) => { throw new Error(`${String(err)}\n${out}`); });
       expect(readFileSync(path.join(dataDir, 'heartbeat'), 'utf8')).toMatch(/^\d{4}-\d\d-\d\dT.* poll\n$/);
     } finally {
       child.kill('SIGTERM');
     }
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(code, out).toBe(0);
+    expect(out).not.toMatch(/"level":50/);
     expect(out).toMatch(/worker stopped/);
     // Never two polls at once: each poll run starts after the previous one finished.
     const db = new Database(path.join(dataDir, 'contest-intake.db'), { readonly: true });

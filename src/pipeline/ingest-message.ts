@@ -2,6 +2,7 @@ import { classifyMessage, type Classification } from '../classify/classify-messa
 import type { ContestConfig } from '../config.ts';
 import type { ExtractionResult } from '../extract/form-types.ts';
 import type { Logger } from '../logger.ts';
+import { enqueueReply, receivedMailOf } from '../outputs/enqueue-reply.ts';
 import type { IncomingMessage } from '../mailbox/incoming-message.ts';
 import type { Archive } from '../store/archive.ts';
 import type { Db } from '../store/db.ts';
@@ -20,6 +21,8 @@ export interface IngestDeps {
   contest: ContestConfig;
   /** Our own addresses: mail from them is never a submission and never answered. */
   ownAddresses: string[];
+  /** MAIL_FROM: sender of replies, and the domain of their Message-IDs. */
+  mailFrom: string;
   extract: (msg: IncomingMessage) => Promise<ExtractionResult>;
   log: Logger;
 }
@@ -79,6 +82,15 @@ export function recordAssessment(db: Db, id: number, msg: Pick<IncomingMessage, 
   return { status, problems };
 }
 
+/** The work a reply talks about: as the subject names it, else as the first form does. */
+function replyContext(msg: IncomingMessage, a: Assessment): ReturnType<typeof receivedMailOf> {
+  const subject = a.classification.subject;
+  const first = a.drafts[0];
+  const title = subject.title ?? first?.title ?? null;
+  const creators = subject.creators.length ? subject.creators : first?.authors ?? [];
+  return receivedMailOf(msg, { title, creators }, a.classification.kind === 'unit_summary' ? 'unit_summary' : 'individual', a.drafts.length);
+}
+
 /**
  * The story of one message: classify → extract → validate → store (with the mailbox position, in one
  * transaction) → reply. Everything before the transaction is free of side effects but the content-addressed
@@ -93,6 +105,11 @@ export async function ingestMessage(msg: IncomingMessage, deps: IngestDeps, now:
   const outcome = deps.db.transaction(() => {
     const id = insertMessage(deps.db, record, now);
     const verdict = recordAssessment(deps.db, id, msg, assessment, now);
+    // The intent to answer commits with the message: a crash leaves both or neither, never a reply without a record.
+    enqueueReply(deps.db, {
+      messageId: id, classification, status: verdict.status, problems: verdict.problems,
+      mail: replyContext(msg, assessment),
+    }, { contest: deps.contest, mailFrom: deps.mailFrom, ownAddresses: deps.ownAddresses }, now);
     if (position) {
       setPosition(deps.db, { mailbox: position.mailbox, uidValidity: position.uidValidity, lastUid: position.uid }, now);
       clearAttempts(deps.db, position);

@@ -30,8 +30,15 @@ export async function runWorker(app: App, jobs: WorkerJob[], opts: { runAtStart:
   const failures = new Map<string, { count: number; until: number }>();
   const heartbeat = path.join(app.config.dataDir, 'heartbeat');
 
+  // node-cron's noOverlap covers its own ticks only; the run at start goes around it, so the guard lives here.
+  const busy = new Set<string>();
+
   const fire = async (job: WorkerJob): Promise<void> => {
     if (abort.signal.aborted) return;
+    if (busy.has(job.name)) {
+      app.log.debug({ job: job.name }, 'skipped: still running');
+      return;
+    }
     const f = failures.get(job.name);
     if (f && app.clock().getTime() < f.until) {
       app.log.debug({ job: job.name, until: new Date(f.until).toISOString() }, 'skipped: backing off after failures');
@@ -52,10 +59,12 @@ export async function runWorker(app: App, jobs: WorkerJob[], opts: { runAtStart:
       },
     );
     running.add(work);
+    busy.add(job.name);
     try {
       await work;
     } finally {
       running.delete(work);
+      busy.delete(job.name);
     }
   };
 

@@ -3,7 +3,6 @@ import { fixedClock } from '../../src/clock.ts';
 import { parseEml } from '../../src/mailbox/eml-folder-source.ts';
 import { blankForm } from '../../src/outputs/blank-form.ts';
 import { deliverOutbox } from '../../src/outputs/deliver-outbox.ts';
-import { enqueueReply, receivedMailOf } from '../../src/outputs/enqueue-reply.ts';
 import { createMailer } from '../../src/outputs/mailer.ts';
 import { ingestMessage } from '../../src/pipeline/ingest-message.ts';
 import { makeTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -28,23 +27,23 @@ afterAll(async () => {
   await sink.stop();
 });
 
-async function submit(phone: string, messageId: string): Promise<{ status: string; codes: string[]; decision: string }> {
+/** Through the real use case, which records the reply intent in the message's own transaction. */
+async function submit(phone: string, messageId: string): Promise<{ status: string; codes: string[]; replies: number }> {
   const form = await fillIn(await blankForm(), ['陈晓东', '摄影记者', '温州日报社', '五马街的清晨', 'https://v.douyin.com/iRNBho6u/', phone, '温州市鹿城区五马街88号', '清晨的五马街。']);
   const msg = await parseEml(eml({ messageId, attachments: [{ filename: '参赛登记表.docx', content: form }] }), { fallbackDate: NOW, limits: LIMITS, receivedAt: NOW });
   const outcome = await ingestMessage(msg, app.deps, NOW);
-  const { decision } = app.db.transaction(() => enqueueReply(app.db, {
-    messageId: outcome.id, classification: outcome.classification, status: outcome.status, problems: outcome.problems,
-    mail: receivedMailOf(msg, outcome.classification.subject, outcome.classification.kind === 'unit_summary' ? 'unit_summary' : 'individual'),
-  }, { contest: app.config.contest, mailFrom: app.config.mailFrom, ownAddresses: app.deps.ownAddresses }, NOW)).immediate();
-  return { status: outcome.status, codes: outcome.problems.map((p) => p.code), decision: decision.reason };
+  const { n } = app.db.prepare("SELECT count(*) AS n FROM outbox WHERE message_id = ? AND status = 'pending'").get(outcome.id) as { n: number };
+  return { status: outcome.status, codes: outcome.problems.map((p) => p.code), replies: n };
 }
 
 describe('a form without a phone number, end to end', () => {
   it('gets exactly one clear reply naming the phone number; the same form again gets none; the fixed form none', async () => {
     const first = await submit('', '<first@126.com>');
-    expect(first).toEqual({ status: 'problems', codes: ['missing_field'], decision: 'reply' });
-    expect(await submit('', '<again@126.com>')).toMatchObject({ decision: 'exact_resend' });
-    expect(await submit('13857712345', '<fixed@126.com>')).toEqual({ status: 'ok', codes: [], decision: 'nothing_to_say' });
+    expect(first).toEqual({ status: 'problems', codes: ['missing_field'], replies: 1 });
+    // The same form again (a new Message-ID, same attachment): no second reply.
+    expect(await submit('', '<again@126.com>')).toMatchObject({ replies: 0 });
+    // Fixed: complete, and receipts are off by default.
+    expect(await submit('13857712345', '<fixed@126.com>')).toEqual({ status: 'ok', codes: [], replies: 0 });
 
     const deps = { db: app.db, mailer: createMailer(app.config.smtp, app.config.dataDir), from: { name: app.config.contest.name, address: app.config.mailFrom }, log: app.log };
     const report = await deliverOutbox(deps, fixedClock(NOW.toISOString()), { spacingMs: 0 });
