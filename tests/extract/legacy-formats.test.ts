@@ -86,6 +86,12 @@ describe('legacy formats through LibreOffice', () => {
     expect(registrations(result)).toEqual([CHEN]);
   });
 
+  it.concurrent('a converted file larger than its cap is refused, not read', async () => {
+    const result = await read('reg-legacy.doc', { contest, libreOffice: { tempDir: temp, maxOutputBytes: 1_000 } });
+    expect(result.forms).toEqual([]);
+    expect(result.problems.map((p) => [p.code, /^libreoffice too_large: converted file \d+ bytes > 1000$/.test(p.detail ?? '')])).toEqual([['unreadable_attachment', true]]);
+  });
+
   it('without soffice, a .doc is unsupported_format (asking for .docx), not a crash', async () => {
     const result = await read('reg-legacy.doc', { contest, libreOffice: { binary: '/nonexistent/soffice' } });
     expect(result.forms).toEqual([]);
