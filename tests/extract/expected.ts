@@ -61,3 +61,9 @@ export const JI = {
   address: '温州市龙湾区永中街道',
   intro: '夜班路上，瓯江路的灯一盏盏亮起。',
 };
+
+/** sum-header-spread.xlsx and its x:-prefixed copy (sum-prefixed-xml.xlsx). */
+export const RUIAN_ROWS = [
+  { row: 3, fields: { title: '塘河夜色', name: '王海燕', unit: '教师/瑞安市实验中学', link: '点击观看 https://v.douyin.com/iRkM2nB4/', phone: '13906661234' } },
+  { row: 4, fields: { title: '瑞安古城四季（组合）', name: '孙伟', unit: '自由摄影师', link: 'https://v.douyin.com/iRa1Bc2D/\nhttps://v.douyin.com/iRe3Fg4H/', phone: '13906665678' } },
+];

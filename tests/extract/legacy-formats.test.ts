@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractMessage, type ExtractOptions } from '../../src/extract/extract-message.ts';
 import { convertWithLibreOffice, findSoffice } from '../../src/extract/legacy-convert.ts';
 import { closeParsePool } from '../../src/extract/worker-pool.ts';
-import { CHEN, LIN, LUCHENG_ROWS, WANG, WZRB_ROWS } from './expected.ts';
+import { CHEN, LIN, LUCHENG_ROWS, RUIAN_ROWS, WANG, WZRB_ROWS } from './expected.ts';
 import { attachment, contest, fixture, message, timed } from './helpers.ts';
 
 // Real LibreOffice, one temp folder for this file so leftovers and stray processes can be looked for.
@@ -84,6 +84,14 @@ describe('legacy formats through LibreOffice', () => {
     const result = await read('reg-no-styles.docx');
     expect(result.problems).toEqual([]);
     expect(registrations(result)).toEqual([CHEN]);
+  });
+
+  it.concurrent('sum-prefixed-xml.xlsx: an .xlsx exceljs throws on (x:-prefixed XML, as the .NET SDK writes) is read after a LibreOffice round trip', async () => {
+    const result = await read('sum-prefixed-xml.xlsx');
+    expect(result.forms).toEqual([{
+      kind: 'summary', unit: '瑞安市融媒体中心', contact: '王海', contactPhone: '13706661234', rows: RUIAN_ROWS,
+      source: { filename: 'sum-prefixed-xml.xlsx', partId: '2', format: 'xlsx' },
+    }]);
   });
 
   it.concurrent('a converted file larger than its cap is refused, not read', async () => {

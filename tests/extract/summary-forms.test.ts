@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractMessage } from '../../src/extract/extract-message.ts';
 import { closeParsePool } from '../../src/extract/worker-pool.ts';
-import { LUCHENG_ROWS, WZRB_ROWS } from './expected.ts';
+import { LUCHENG_ROWS, RUIAN_ROWS, WZRB_ROWS } from './expected.ts';
 import { attachment, contest, message } from './helpers.ts';
 
 afterAll(closeParsePool);
@@ -34,10 +34,7 @@ describe('unit summary forms (附件2)', () => {
     const result = await read('sum-header-spread.xlsx');
     expect(result.forms).toEqual([{
       kind: 'summary', unit: '瑞安市融媒体中心', contact: '王海', contactPhone: '13706661234',
-      rows: [
-        { row: 3, fields: { title: '塘河夜色', name: '王海燕', unit: '教师/瑞安市实验中学', link: '点击观看 https://v.douyin.com/iRkM2nB4/', phone: '13906661234' } },
-        { row: 4, fields: { title: '瑞安古城四季（组合）', name: '孙伟', unit: '自由摄影师', link: 'https://v.douyin.com/iRa1Bc2D/\nhttps://v.douyin.com/iRe3Fg4H/', phone: '13906665678' } },
-      ],
+      rows: RUIAN_ROWS,
       source: { filename: 'sum-header-spread.xlsx', partId: '2', format: 'xlsx' },
     }]);
   });
