@@ -6,6 +6,8 @@ export type Identified =
   | { kind: 'docx' | 'xlsx' | 'odt' | 'ods' | 'doc' | 'xls' | 'rtf' | 'csv' | 'eml' | 'text' | 'html' | 'pdf' | 'encrypted' }
   /** Word's "single file web page" (.mht, often sent as .doc) and its Word 2003 XML, both often named .doc. */
   | { kind: 'mht' | 'word_xml' }
+  /** A plain zip archive that passed the zip guard. */
+  | { kind: 'archive' }
   | { kind: 'image'; type: string }
   | { kind: 'zip_refused'; reason: ZipRejection; detail: string }
   | { kind: 'corrupt'; detail: string }
@@ -55,7 +57,7 @@ export async function identifyDocument(bytes: Buffer, ext: string, contentType: 
       return { kind: 'unknown', what: mime.trim() || 'opendocument' };
     }
     if ([...names].some((n) => n.startsWith('ppt/'))) return { kind: 'unknown', what: 'pptx' };
-    return { kind: 'unknown', what: 'zip' };
+    return { kind: 'archive' };
   }
   if (startsWith(bytes, OLE2_MAGIC)) {
     let streams: string[];

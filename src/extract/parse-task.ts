@@ -1,6 +1,7 @@
 import type { ExtractedForm, FormSource } from './form-types.ts';
 import type { ForwardedMail } from './forwarded-mail.ts';
 import type { LabelConfig } from './label-match.ts';
+import type { ArchivedFile } from './zip-archive.ts';
 import type { ZipLimits } from './zip-guard.ts';
 
 /**
@@ -13,7 +14,9 @@ export type ParseRequest =
   /** A .txt or .html attachment: read like a mail body. */
   | { kind: 'text-file'; bytes: Uint8Array; labels: LabelConfig; source: FormSource }
   | { kind: 'body'; text: string | null; html: string | null; labels: LabelConfig }
-  | { kind: 'eml'; bytes: Uint8Array };
+  | { kind: 'eml'; bytes: Uint8Array }
+  /** A plain .zip: the documents inside it, to be read one by one. */
+  | { kind: 'unzip'; bytes: Uint8Array; zipLimits: ZipLimits };
 
 export type ParseTask = ParseRequest & { id: number };
 
@@ -22,4 +25,5 @@ export type ParseFailure = 'unreadable' | 'too_large' | 'timeout' | 'crashed';
 export type ParseReply =
   | { id: number; ok: true; forms: ExtractedForm[] }
   | { id: number; ok: true; mail: ForwardedMail }
+  | { id: number; ok: true; files: ArchivedFile[] }
   | { id: number; ok: false; reason: ParseFailure; detail: string; errorName?: string };

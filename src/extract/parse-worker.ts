@@ -59,6 +59,12 @@ async function run(task: ParseTask): Promise<ParseReply> {
       const { formsFromBody } = await import('./body-form.ts');
       return { id: task.id, ok: true, forms: formsFromBody(task.text, task.html, labelsOf(task.labels)) };
     }
+    case 'unzip': {
+      const bytes = asBuffer(task.bytes);
+      await verifyZipSizes(bytes, task.zipLimits);
+      const { unpackArchive } = await import('./zip-archive.ts');
+      return { id: task.id, ok: true, files: await unpackArchive(bytes, task.zipLimits) };
+    }
     case 'eml': {
       const { parseForwardedMail } = await import('./forwarded-mail.ts');
       return { id: task.id, ok: true, mail: await parseForwardedMail(asBuffer(task.bytes)) };

@@ -11,6 +11,8 @@ import { inspectZip, type ZipLimits } from './zip-guard.ts';
 
 export interface ReadContext {
   labels: LabelConfig;
+  /** Set while reading the files inside an archive: archives inside it are not opened. */
+  inArchive?: boolean;
   pool: ParsePool;
   timeoutMs: number;
   zipLimits: ZipLimits;
@@ -110,6 +112,20 @@ export async function readAttachment(a: AttachmentInput, ctx: ReadContext): Prom
       const reply = await ctx.pool.run({ kind: 'body', text: page.mail.html ? null : page.mail.text, html: page.mail.html, labels: ctx.labels }, ctx.timeoutMs);
       if (!(reply.ok && 'forms' in reply)) return failed(reply, ref, 'mht');
       return { forms: reply.forms.map((f) => ({ ...f, source: source('body-html') })), issues: [] };
+    }
+    case 'archive': {
+      if (ctx.inArchive) return fail(issue.unsupported(ref, 'nested zip'));
+      const reply = await ctx.pool.run({ kind: 'unzip', bytes: a.content, zipLimits: ctx.zipLimits }, ctx.timeoutMs);
+      if (!(reply.ok && 'files' in reply)) return failed(reply, ref, 'zip');
+      if (reply.files.length === 0) return fail(issue.unsupported(ref, 'zip without documents'));
+      const inner = { ...ctx, inArchive: true };
+      const outcomes = await Promise.all(reply.files.map((f, i) => readAttachment({
+        partId: `${a.partId ?? ''}#${i + 1}`,
+        filename: `${a.filename ?? 'zip'}/${f.name}`,
+        contentType: 'application/octet-stream',
+        content: Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength),
+      }, inner)));
+      return { forms: outcomes.flatMap((o) => o.forms), issues: outcomes.flatMap((o) => o.issues) };
     }
     case 'eml': {
       const reply = await ctx.pool.run({ kind: 'eml', bytes: a.content }, ctx.timeoutMs);

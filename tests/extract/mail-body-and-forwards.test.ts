@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractMessage } from '../../src/extract/extract-message.ts';
 import { closeParsePool } from '../../src/extract/worker-pool.ts';
-import { CHEN } from './expected.ts';
+import { CHEN, LIN, WZRB_ROWS } from './expected.ts';
 import { attachment, contest, fixture, message } from './helpers.ts';
 
 afterAll(closeParsePool);
@@ -120,6 +120,21 @@ describe('forwarded mails', () => {
     const from = { address: 'linqq@163.com', name: '林巧巧' };
     const result = await extractMessage(message({ attachments: [attachment('reg-word-2col.docx', { partId: '3.2', forwardedFrom: from })] }), { contest });
     expect(result.forms.map((f) => f.source)).toEqual([{ filename: 'reg-word-2col.docx', partId: '3.2', format: 'docx', forwardedFrom: from }]);
+  });
+});
+
+describe('archives', () => {
+  it('forms-in-archive.zip: the form and the summary inside a .zip (GBK names, a video, __MACOSX) are read', async () => {
+    const result = await extractMessage(message({ attachments: [attachment('forms-in-archive.zip')] }), { contest });
+    expect(result).toEqual({
+      forms: [
+        { kind: 'registration', fields: LIN, source: { filename: 'forms-in-archive.zip/参赛登记表.docx', partId: '2#1', format: 'docx' } },
+        { kind: 'summary', unit: '温州日报社', contact: '张明', contactPhone: '0577-88888888', rows: WZRB_ROWS,
+          source: { filename: 'forms-in-archive.zip/推荐汇总表.xlsx', partId: '2#2', format: 'xlsx' } },
+      ],
+      problems: [],
+      manualReview: [],
+    });
   });
 });
 
