@@ -27,7 +27,13 @@ export function cellValueText(value: ExcelJS.CellValue, depth = 0): string {
     // A cell showing "点击观看" keeps the Douyin address only in its hyperlink.
     return /^https?:\/\//i.test(href) && !text.includes(href) ? `${text} ${href}`.trim() : text;
   }
-  if ('result' in value) return cellValueText(value.result as ExcelJS.CellValue, depth + 1);
+  if ('formula' in value || 'sharedFormula' in value || 'result' in value) {
+    const shown = 'result' in value ? cellValueText(value.result as ExcelJS.CellValue, depth + 1) : '';
+    // =HYPERLINK("https://v.douyin.com/…", "点击观看") keeps the address only in the formula.
+    const formula = 'formula' in value && typeof value.formula === 'string' ? value.formula : '';
+    const href = /HYPERLINK\(\s*"(https?:\/\/[^"]+)"/i.exec(formula)?.[1];
+    return href && !shown.includes(href) ? `${shown} ${href}`.trim() : shown;
+  }
   return '';
 }
 

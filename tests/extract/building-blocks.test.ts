@@ -1,9 +1,11 @@
+import type ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { htmlBlocks } from '../../src/extract/html-blocks.ts';
 import { identifyDocument } from '../../src/extract/identify-document.ts';
 import { formLabels, normalizeLabel } from '../../src/extract/label-match.ts';
 import { scanLabeled } from '../../src/extract/labeled-text.ts';
 import { ole2StreamNames } from '../../src/extract/ole2-directory.ts';
+import { cellValueText } from '../../src/extract/xlsx-content.ts';
 import { DEFAULT_ZIP_LIMITS, inspectZip } from '../../src/extract/zip-guard.ts';
 import { contest, fixture } from './helpers.ts';
 
@@ -60,5 +62,21 @@ describe('zip guard and OLE2 directory', () => {
       ['reg-really-docx.pdf', 'pdf'], ['img-named.docx', 'docx'], ['sum-legacy.et', 'et'], ['reg-legacy.wps', 'wps'], ['reg-form.xlsx', 'xlsx'], ['fwd-registration.eml', ''],
     ].map(async ([name, ext]) => (await identifyDocument(fixture(name!), ext!, 'application/octet-stream', DEFAULT_ZIP_LIMITS)).kind));
     expect(kinds).toEqual(['docx', 'image', 'xls', 'doc', 'xlsx', 'eml']);
+  });
+});
+
+describe('spreadsheet cell values', () => {
+  it('reads text out of every kind of exceljs value', () => {
+    expect([
+      13857712345,
+      { richText: [{ text: '塘河' }, { text: '夜色' }] },
+      { text: '点击观看', hyperlink: 'https://v.douyin.com/iRkM2nB4/' },
+      { formula: 'HYPERLINK("https://v.douyin.com/iRkM2nB4/","点击观看")', result: '点击观看' },
+      { formula: 'ROW()-2', result: 1 },
+      new Date(Date.UTC(2024, 4, 6)),
+      { error: '#N/A' },
+    ].map((v) => cellValueText(v as ExcelJS.CellValue))).toEqual([
+      '13857712345', '塘河夜色', '点击观看 https://v.douyin.com/iRkM2nB4/', '点击观看 https://v.douyin.com/iRkM2nB4/', '1', '2024-05-06', '',
+    ]);
   });
 });
