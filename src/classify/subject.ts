@@ -1,3 +1,5 @@
+import { splitAuthors } from '../validate/authors.ts';
+
 /**
  * Parses the subject the notice asks for, 最美in温州+作品标题+创作者姓名, as people really type it:
  * 最美 in 温州 / 最美IN温州, full-width ＋, 回复:/转发:/Re:/Fw: prefixes, several creators joined by 、.
@@ -39,7 +41,6 @@ function tagPattern(tags: string[]): RegExp {
   return new RegExp(`[“"「『#]?\\s*(?:${alternatives.join('|')})\\s*[”"」』]?`, 'i');
 }
 
-const CREATOR_SPLIT = /\s*[、，,；;／/]\s*|\s+和\s+|\s+/;
 
 export function parseSubject(subject: string, opts: { tags: string[]; separators: string[] }): SubjectParse {
   const normalized = normalizeSubject(subject);
@@ -82,7 +83,7 @@ export function parseSubject(subject: string, opts: { tags: string[]; separators
 }
 
 export function splitCreators(value: string): string[] {
-  return value.split(CREATOR_SPLIT).map((s) => s.trim()).filter(Boolean);
+  return splitAuthors(value);
 }
 
 function stripQuotes(s: string): string {

@@ -1,15 +1,22 @@
 import { foldText, textKey } from './text-key.ts';
 
+const HAN = /\p{Script=Han}/u;
+
 /**
- * Splits 作者姓名 into people: 张三、李四，王五; 张三 李四; 张三和李四. A bare 和 also occurs inside names
- * (王和平), so it only splits when every resulting piece still looks like a full name (two characters or more).
+ * Splits 作者姓名 into people: 张三、李四，王五; 张三 李四; 张三和李四. A space separates Chinese names only:
+ * "Lucas Wang" is one person. A bare 和 also occurs inside names (王和平), so it only splits when every
+ * resulting piece still looks like a full name (two characters or more).
  */
 export function splitAuthors(value: string | null | undefined): string[] {
   if (!value) return [];
   const pieces = foldText(value)
-    .split(/[、,;/，；／]+|\s+/)
+    .split(/[、,;/，；／]+/)
     .map((p) => p.trim())
-    .filter(Boolean);
+    .filter(Boolean)
+    .flatMap((p) => {
+      const words = p.split(/\s+/);
+      return words.length > 1 && words.every((w) => HAN.test(w)) ? words : [words.join(' ')];
+    });
   return pieces.flatMap((piece) => {
     const parts = piece.split('和');
     if (parts.length > 1 && parts.every((p) => [...p].length >= 2)) return parts;
