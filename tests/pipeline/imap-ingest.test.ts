@@ -1,3 +1,4 @@
+import { ImapFlow } from 'imapflow';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openImapSession, type ImapSession } from '../../src/mailbox/imap-source.ts';
 import { pollMailbox } from '../../src/pipeline/poll-mailbox.ts';
@@ -146,6 +147,36 @@ describe('IMAP ingestion against a real Dovecot with NetEase capabilities, behin
     // Structure, headers, body and the small form only: a few kilobytes, not 80 MB of base64.
     expect(proxy.stats.serverToClient).toBeLessThan(256 * 1024);
     console.log(`bytes read from the server for the 60 MB video message: ${proxy.stats.serverToClient}`);
+  });
+
+  it('changes nothing in the mailbox by default, and sets only the configured keyword when asked', async () => {
+    await dovecot.appendMessage('INBOX', registration('白鹿洲', '陈晓东'));
+    await dovecot.appendMessage('INBOX', registration('瓯柑园', '林巧巧'), { flags: ['\\Seen'] });
+    const flagsNow = async (): Promise<string[][]> => {
+      const c = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user: dovecot.user, pass: dovecot.pass }, logger: false });
+      await c.connect();
+      const lock = await c.getMailboxLock('INBOX', { readOnly: true });
+      const out: string[][] = [];
+      try {
+        for await (const m of c.fetch('1:*', { uid: true, flags: true })) out.push([...(m.flags ?? [])].filter((f) => f !== '\\Recent').sort());
+      } finally {
+        lock.release();
+        await c.logout();
+      }
+      return out;
+    };
+    const before = await flagsNow();
+    app = makeTestApp(imapEnv());
+    await poll(app);
+    // Read in webmail or not, each message keeps exactly the flags it had: nothing becomes \Seen.
+    expect(await flagsNow()).toEqual(before);
+    expect(before).toEqual([[], ['\\Seen']]);
+    app.dispose();
+
+    await dovecot.appendMessage('INBOX', registration('石桅岩', '王志明'));
+    app = makeTestApp(imapEnv(proxy.port, { IMAP_PROCESSED_FLAG: '$ContestIntake' }));
+    await poll(app);
+    expect(await flagsNow()).toEqual([['$ContestIntake'], ['$ContestIntake', '\\Seen'], ['$ContestIntake']]);
   });
 
   it('fails clearly on a wrong password and records it for status', async () => {
