@@ -5,16 +5,19 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotHandle } from '../setup/dovecot.ts';
+import { startSmtpSink, type SmtpSink } from '../setup/smtp-sink.ts';
 import { coremailMessage } from '../helpers/mime.ts';
 
 const MESSAGES = 300;
 const KILLS = 20;
 
 let dovecot: DovecotHandle;
+let sink: SmtpSink;
 let dataDir: string;
 
 beforeAll(async () => {
   dovecot = await startDovecot();
+  sink = await startSmtpSink();
   dataDir = mkdtempSync(path.join(tmpdir(), 'ci-crash-'));
   for (let i = 1; i <= MESSAGES; i++) {
     await dovecot.appendMessage('INBOX', coremailMessage({
@@ -25,6 +28,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   await dovecot?.stop();
+  await sink?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -33,6 +37,8 @@ function pollProcess(): ReturnType<typeof spawn> {
     env: {
       PATH: process.env.PATH ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'error', POLL_BATCH: '25',
       IMAP_HOST: '127.0.0.1', IMAP_PORT: String(dovecot.port), IMAP_TLS: 'none', IMAP_USER: dovecot.user, IMAP_PASS: dovecot.pass,
+      // Each of these forms is unreadable, so every message asks for a reply (capped per sender): kills land in sending too.
+      ...sink.env(),
     },
     stdio: 'ignore',
   });
@@ -80,5 +86,18 @@ describe('crash safety', () => {
     // The kills really landed in the middle of the ingestion, several times.
     expect(progress.filter((n) => n > 0 && n < MESSAGES).length, progress.join(',')).toBeGreaterThanOrEqual(3);
     expect(counts()).toEqual({ messages: MESSAGES, uids: MESSAGES, hashes: MESSAGES });
+
+    // No reply twice: at most one outbox row per message, and the SMTP server got each sent row exactly once.
+    const db = new Database(path.join(dataDir, 'contest-intake.db'), { readonly: true });
+    const perMessage = db.prepare("SELECT count(*) AS n FROM outbox WHERE kind = 'reply' GROUP BY message_id HAVING n > 1").all();
+    const sent = (db.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'sent'").get() as { n: number }).n;
+    const rows = (db.prepare("SELECT count(*) AS n FROM outbox WHERE kind = 'reply' AND status != 'capped'").get() as { n: number }).n;
+    db.close();
+    expect(perMessage).toEqual([]);
+    expect(rows).toBeGreaterThan(0);
+    const ids = await Promise.all(sink.messages.map(async (m) => (await m.parsed()).messageId));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(sink.messages.length).toBeLessThanOrEqual(rows);
+    expect(sink.messages.length).toBeGreaterThanOrEqual(sent);
   }, 300_000);
 });
