@@ -38,11 +38,17 @@ export function openDatabase(dataDir: string, opts: { migrate?: boolean } = {}):
   return db;
 }
 
-/** SQLite's "database is locked" / "disk full" become one retryable code for the cycle to fail cleanly. */
+/**
+ * SQLite's "database is locked" / "disk full", and a full or read-only disk under the archive, become one
+ * retryable code: the cycle fails cleanly and the message is taken again later, never recorded as broken.
+ */
 export function asStoreError(err: unknown): unknown {
   const code = (err as { code?: string } | null)?.code;
   if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN|READONLY)/.test(code)) {
     return new AppError('db_unavailable', `database: ${(err as Error).message}`, { cause: err });
+  }
+  if (typeof code === 'string' && /^(ENOSPC|EDQUOT|EROFS|EIO|EMFILE|ENFILE)$/.test(code)) {
+    return new AppError('db_unavailable', `data folder: ${(err as Error).message}`, { cause: err });
   }
   return err;
 }
