@@ -4,11 +4,10 @@ import type {
 } from '../outputs/report-data.ts';
 import { dayRange } from '../outputs/local-day.ts';
 import type { Problem } from '../validate/problem.ts';
-import { isUnitParty } from '../validate/resolve-works.ts';
-import { computeUnitProgress, type ProgressEntry, type UnitProgressReport } from '../validate/unit-progress.ts';
+import type { UnitProgressReport } from '../validate/unit-progress.ts';
 import type { Db } from './db.ts';
 import { cappedSenders, outboxIssues, replyStatusByMessage } from './outbox-repo.ts';
-import { listUnitAliases } from './units-repo.ts';
+import { listUnitAliases, unitProgress } from './units-repo.ts';
 
 /**
  * Reads what the daily digest and the exports show, as plain data (outputs/report-data.ts). Everything is "as
@@ -68,22 +67,9 @@ function entriesUntil(db: Db, end: string): EntryLite[] {
   }));
 }
 
-/** Each unit's progress from the entries received before `end` (the same rule as units-repo's unitProgress). */
+/** Each unit's progress from the entries received before `end` (the same rule as the live progress). */
 function progressUntil(db: Db, contest: ContestConfig, end: string): UnitProgressReport {
-  const rows = db.prepare(`SELECT id, status, validation_problems, duplicate_of, merged, party, recommended_by_unit, recommender_text,
-      primary_link, new_employment, received_at, unit_text, title, authors FROM entries WHERE received_at < ?
-      ORDER BY received_at, message_id, source_index`).all(end) as {
-    id: number; status: ProgressEntry['status']; validation_problems: string; duplicate_of: number | null; merged: number;
-    party: string; recommended_by_unit: string | null; recommender_text: string | null; primary_link: string | null;
-    new_employment: number; received_at: string; unit_text: string | null; title: string | null; authors: string;
-  }[];
-  const entries: ProgressEntry[] = rows.map((r) => ({
-    id: r.id, status: r.status, validationOk: r.validation_problems === '[]', duplicateOf: r.duplicate_of, merged: r.merged === 1,
-    recommended: isUnitParty(r.party), recommendedByUnit: r.recommended_by_unit, recommenderText: r.recommender_text,
-    primaryLink: r.primary_link, newEmployment: r.new_employment === 1, receivedAt: r.received_at, unitText: r.unit_text,
-    title: r.title, authors: JSON.parse(r.authors) as string[],
-  }));
-  return computeUnitProgress(entries, contest, listUnitAliases(db));
+  return unitProgress(db, contest, listUnitAliases(db), end);
 }
 
 function unitRows(report: UnitProgressReport): { units: UnitRow[]; unknown: UnknownUnitRow[] } {

@@ -32,10 +32,12 @@ export function listUnitAliases(db: Db): StoredUnitAlias[] {
     { alias: string; unit_name: string; added_at: string }[]).map((r) => ({ alias: r.alias, unitName: r.unit_name, addedAt: r.added_at }));
 }
 
-export function unitProgress(db: Db, contest: ContestConfig, extraAliases: readonly UnitAlias[]): UnitProgressReport {
+/** Each unit's progress from its entries; with `before`, only what was received before that instant (ISO). */
+export function unitProgress(db: Db, contest: ContestConfig, extraAliases: readonly UnitAlias[], before?: string): UnitProgressReport {
   const rows = db.prepare(`SELECT id, status, validation_problems, duplicate_of, merged, party, recommended_by_unit, recommender_text,
-      primary_link, new_employment, received_at, unit_text, title, authors FROM entries ORDER BY received_at, message_id, source_index`)
-    .all() as {
+      primary_link, new_employment, received_at, unit_text, title, authors FROM entries WHERE received_at < ?
+      ORDER BY received_at, message_id, source_index`)
+    .all(before ?? '9999') as {
       id: number; status: ProgressEntry['status']; validation_problems: string; duplicate_of: number | null; merged: number;
       party: string; recommended_by_unit: string | null; recommender_text: string | null; primary_link: string | null;
       new_employment: number; received_at: string; unit_text: string | null; title: string | null; authors: string;
