@@ -1,4 +1,6 @@
+import iconv from 'iconv-lite';
 import { ImapFlow, type FetchMessageObject, type MessageStructureObject } from 'imapflow';
+import libmime from 'libmime';
 import type { Readable } from 'node:stream';
 import type { ImapSettings } from '../config.ts';
 import { AppError, isAppError } from '../errors.ts';
@@ -20,6 +22,20 @@ export interface ListedMessage {
   rawHeaders: Buffer;
   contentHash: string;
   plan: PartPlan[];
+  /** How each part to download is encoded, from BODYSTRUCTURE: what loadMany needs to decode it itself. */
+  sections?: Map<string, SectionInfo>;
+}
+
+/** A planned part as one FETCH section: its name there and how to decode what comes back. */
+export interface SectionInfo {
+  /** "2", "1.2"; "TEXT" for the body of a single-part message. */
+  key: string;
+  type: string;
+  encoding: string;
+  charset: string | null;
+  disposition: string | null;
+  flowed: boolean;
+  delSp: boolean;
 }
 
 export interface ImapSession {
@@ -34,6 +50,13 @@ export interface ImapSession {
   describe(uids: number[]): Promise<ListedMessage[]>;
   /** Downloads the planned parts. Throws message_vanished when the message is gone. */
   load(listed: ListedMessage): Promise<IncomingMessage>;
+  /**
+   * Downloads the planned parts of many messages with few FETCHes and hands each message to `take` as soon as
+   * it is complete (in any order, synchronously: `take` must not wait). A message the server's answers leave
+   * incomplete (expunged meanwhile, a section dropped) is handed over as null: `load` it on its own.
+   * Optional, and never copied with the session: a copy that wraps `load` keeps every download going through it.
+   */
+  loadMany?(listed: ListedMessage[], take: (listed: ListedMessage, msg: IncomingMessage | null) => void): Promise<void>;
   markProcessed(uid: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -103,6 +126,68 @@ function structureOf(node: MessageStructureObject): StructureNode {
   };
 }
 
+/** The planned parts to download, as FETCH sections; null when one cannot be asked for by number. */
+function sectionsOf(root: MessageStructureObject, plan: PartPlan[]): Map<string, SectionInfo> | null {
+  // A single-part message has no part numbers: planParts calls its body "1", and it is the TEXT section (as
+  // imapflow's download asks for it).
+  const single = !root.childNodes;
+  const byPart = new Map<string, MessageStructureObject>();
+  const walk = (n: MessageStructureObject): void => {
+    if (n.part) byPart.set(n.part, n);
+    for (const c of n.childNodes ?? []) walk(c);
+  };
+  if (single) byPart.set('1', root);
+  else walk(root);
+  const out = new Map<string, SectionInfo>();
+  for (const p of plan) {
+    if (!p.download) continue;
+    const node = byPart.get(p.part);
+    if (!node || (!single && !/^\d+(\.\d+)*$/.test(p.part))) return null;
+    const params = node.parameters ?? {};
+    out.set(p.part, {
+      key: single ? 'TEXT' : p.part,
+      type: (node.type || '').toLowerCase(),
+      encoding: (node.encoding || '').toLowerCase(),
+      charset: params.charset ? params.charset.toLowerCase().trim() : null,
+      disposition: node.disposition ? node.disposition.toLowerCase() : null,
+      flowed: (params.format || '').toLowerCase() === 'flowed',
+      delSp: (params.delsp || '').toLowerCase() === 'yes',
+    });
+  }
+  return out;
+}
+
+function decodeQuotedPrintable(raw: Buffer): Buffer {
+  const text = raw.toString('latin1').replace(/=\r?\n/g, '');
+  return Buffer.from(text.replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+}
+
+/**
+ * What imapflow's download would have delivered for a section: transfer encoding removed (unless the server did
+ * it, with BINARY), and an inline text body unwrapped (format=flowed) and converted to UTF-8.
+ */
+function decodeSection(raw: Buffer, info: SectionInfo, serverDecoded: boolean): Buffer {
+  let bytes = raw;
+  if (!serverDecoded) {
+    if (info.encoding === 'base64') bytes = Buffer.from(raw.toString('latin1'), 'base64');
+    else if (info.encoding === 'quoted-printable') bytes = decodeQuotedPrintable(raw);
+  }
+  const isTextBody = ['text/html', 'text/plain', 'text/x-amp-html'].includes(info.type) && (!info.disposition || info.disposition === 'inline');
+  if (!isTextBody) return bytes;
+  let text: string | null = null;
+  const charset = info.charset ?? '';
+  if (charset && !['ascii', 'usascii', 'utf8'].includes(charset.replace(/[^a-z0-9]+/g, ''))) {
+    // An unknown charset stays as it came (as with imapflow's download).
+    if (iconv.encodingExists(charset)) text = iconv.decode(bytes, charset);
+  }
+  if (info.flowed) text = libmime.decodeFlowed(text ?? bytes.toString('utf8'), info.delSp);
+  return text === null ? bytes : Buffer.from(text, 'utf8');
+}
+
+/** Messages with the same sections share a FETCH, up to this many bytes (the server's sizes) or messages. */
+const FETCH_BUDGET_BYTES = 4 * 1024 * 1024;
+const FETCH_MAX_MESSAGES = 100;
+
 export async function openImapSession(settings: ImapSettings, log: Logger, opts: ImapSourceOptions): Promise<ImapSession> {
   const client = new ImapFlow({
     host: settings.host,
@@ -145,6 +230,104 @@ export async function openImapSession(settings: ImapSettings, log: Logger, opts:
     throw new AppError('imap_refused', `mailbox ${settings.mailbox} could not be opened`);
   }
 
+  /** The message from its listing and the content of each part to download (null: too large, not kept). */
+  const assemble = async (listed: ListedMessage, contentOf: (p: PartPlan) => Promise<Buffer | null>): Promise<IncomingMessage> => {
+    const headers = await parseHeaders(listed.rawHeaders);
+    let text: string | null = null;
+    let html: string | null = null;
+    const attachments: MessageAttachment[] = [];
+    for (const p of listed.plan) {
+      const described: MessageAttachment = {
+        partId: p.part, filename: p.filename, contentType: p.contentType, size: p.size, inline: p.inline, content: null,
+        ...(p.skipped ? { skipped: p.skipped } : {}),
+      };
+      if (!p.download) {
+        if (p.role !== 'text' && p.role !== 'html') attachments.push(described);
+        continue;
+      }
+      const content = await contentOf(p);
+      if (content === null) {
+        attachments.push({ ...described, skipped: 'too_large' });
+        continue;
+      }
+      if (p.role === 'text') text = content.toString('utf8');
+      else if (p.role === 'html') html = content.toString('utf8');
+      else attachments.push({ ...described, content, size: content.length, ...(p.forwardedIn ? { forwardedFrom: null } : {}) });
+    }
+    return {
+      origin: { mailbox: settings.mailbox, uidValidity: Number(box.uidValidity), uid: listed.uid },
+      receivedAt: listed.internalDate,
+      size: listed.size,
+      rawHeaders: listed.rawHeaders,
+      headers,
+      text,
+      html,
+      attachments,
+      contentHash: listed.contentHash,
+    };
+  };
+
+  /**
+   * Parts of many messages per FETCH: messages asking for the same sections are fetched together (up to a byte
+   * budget), with BINARY where the server offers it. Inside the fetch loop only local work happens (decoding,
+   * header parsing, handing over), never another IMAP command: imapflow deadlocks when one is awaited there.
+   */
+  const loadMany = async (listed: ListedMessage[], take: (listed: ListedMessage, msg: IncomingMessage | null) => void): Promise<void> => {
+    const groups = new Map<string, ListedMessage[]>();
+    for (const l of listed) {
+      const wanted = l.plan.filter((p) => p.download);
+      if (!l.sections || wanted.length === 0) {
+        // Nothing to download, or a section we cannot name: the one-by-one path knows what to do.
+        take(l, l.sections ? await assemble(l, async () => null) : null);
+        continue;
+      }
+      const key = wanted.map((p) => l.sections!.get(p.part)!.key).join(' ');
+      const list = groups.get(key) ?? [];
+      list.push(l);
+      groups.set(key, list);
+    }
+    for (const [key, members] of groups) {
+      const sections = key.split(' ');
+      for (let i = 0; i < members.length;) {
+        const batch: ListedMessage[] = [];
+        let bytes = 0;
+        while (i < members.length && batch.length < FETCH_MAX_MESSAGES) {
+          const size = members[i]!.plan.reduce((sum, p) => sum + (p.download ? p.size : 0), 0);
+          if (batch.length && bytes + size > FETCH_BUDGET_BYTES) break;
+          bytes += size;
+          batch.push(members[i++]!);
+        }
+        const byUid = new Map(batch.map((l) => [l.uid, l]));
+        // Each message is handed over as soon as its answer is in, while the rest still streams.
+        const handOver = async (m: FetchMessageObject): Promise<void> => {
+          const l = byUid.get(m.uid);
+          if (!l) return;
+          byUid.delete(m.uid);
+          const parts = m.bodyParts;
+          const missing = l.plan.some((p) => p.download && !parts?.get(l.sections!.get(p.part)!.key.toLowerCase()));
+          if (missing) return take(l, null);
+          take(l, await assemble(l, async (p) => {
+            const info = l.sections!.get(p.part)!;
+            const key = info.key.toLowerCase();
+            const content = decodeSection(parts!.get(key)!, info, m.binaryParts?.has(key) === true);
+            return content.length > opts.limits.partMaxBytes ? null : content;
+          }));
+        };
+        try {
+          await within(t, 'FETCH parts', (async () => {
+            for await (const m of client.fetch(batch.map((l) => l.uid).join(','), { uid: true, bodyParts: sections }, { uid: true, binary: true }) as AsyncIterable<FetchMessageObject>) {
+              await handOver(m);
+            }
+          })(), kill);
+        } catch (err) {
+          throw toAppError(err, 'FETCH parts');
+        }
+        // Not in the answer: expunged since it was listed, most likely. `load` tells.
+        for (const l of byUid.values()) take(l, null);
+      }
+    }
+  };
+
   const session: ImapSession = {
     mailbox: settings.mailbox,
     uidValidity: Number(box.uidValidity),
@@ -173,13 +356,16 @@ export async function openImapSession(settings: ImapSettings, log: Logger, opts:
           }, { uid: true }) as AsyncIterable<FetchMessageObject>) {
             const rawHeaders = m.headers ?? Buffer.alloc(0);
             const size = m.size ?? 0;
+            const plan = m.bodyStructure ? planParts(structureOf(m.bodyStructure), opts.limits) : [];
+            const sections = m.bodyStructure ? sectionsOf(m.bodyStructure, plan) : null;
             out.push({
               uid: m.uid,
               size,
               internalDate: m.internalDate instanceof Date ? m.internalDate : new Date(String(m.internalDate)),
               rawHeaders,
               contentHash: contentHashOf(rawHeaders, size),
-              plan: m.bodyStructure ? planParts(structureOf(m.bodyStructure), opts.limits) : [],
+              plan,
+              ...(sections ? { sections } : {}),
             });
           }
         })(), kill);
@@ -190,48 +376,18 @@ export async function openImapSession(settings: ImapSettings, log: Logger, opts:
     },
 
     async load(listed) {
-      const headers = await parseHeaders(listed.rawHeaders);
-      let text: string | null = null;
-      let html: string | null = null;
-      const attachments: MessageAttachment[] = [];
-      for (const p of listed.plan) {
-        const described: MessageAttachment = {
-          partId: p.part, filename: p.filename, contentType: p.contentType, size: p.size, inline: p.inline, content: null,
-          ...(p.skipped ? { skipped: p.skipped } : {}),
-        };
-        if (!p.download) {
-          if (p.role !== 'text' && p.role !== 'html') attachments.push(described);
-          continue;
-        }
-        let content: Buffer;
+      return assemble(listed, async (p) => {
         try {
-          content = await within(t, `download part ${p.part}`, (async () => {
+          return await within(t, `download part ${p.part}`, (async () => {
             const res = await client.download(String(listed.uid), p.part, { uid: true, maxBytes: opts.limits.partMaxBytes, chunkSize: 1024 * 1024 });
             if (!res || !res.content) throw new AppError('message_vanished', `message UID ${listed.uid} is gone from the mailbox`);
             return readAll(res.content, opts.limits.partMaxBytes);
           })(), kill);
         } catch (err) {
-          if (isAppError(err) && err.code === 'document_too_large') {
-            attachments.push({ ...described, skipped: 'too_large' });
-            continue;
-          }
+          if (isAppError(err) && err.code === 'document_too_large') return null;
           throw toAppError(err, `download of UID ${listed.uid}`);
         }
-        if (p.role === 'text') text = content.toString('utf8');
-        else if (p.role === 'html') html = content.toString('utf8');
-        else attachments.push({ ...described, content, size: content.length, ...(p.forwardedIn ? { forwardedFrom: null } : {}) });
-      }
-      return {
-        origin: { mailbox: settings.mailbox, uidValidity: Number(box.uidValidity), uid: listed.uid },
-        receivedAt: listed.internalDate,
-        size: listed.size,
-        rawHeaders: listed.rawHeaders,
-        headers,
-        text,
-        html,
-        attachments,
-        contentHash: listed.contentHash,
-      };
+      });
     },
 
     async markProcessed(uid) {
@@ -252,5 +408,6 @@ export async function openImapSession(settings: ImapSettings, log: Logger, opts:
       }
     },
   };
+  Object.defineProperty(session, 'loadMany', { value: loadMany, enumerable: false });
   return session;
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.ts';
 import { describeError, isAppError, isRetryable, isVanished } from '../errors.ts';
 import type { ImapSession, ListedMessage } from '../mailbox/imap-source.ts';
+import type { IncomingMessage } from '../mailbox/incoming-message.ts';
 import { parseHeaders } from '../mailbox/parse-headers.ts';
 import {
   findByHash, finishPollRun, getPosition, noteAttempt, relinkUid, setPosition, startPollRun, attemptsOf,
@@ -52,6 +53,7 @@ export async function pollMailbox(
     uidValidityChanged: false, stopped: false,
   };
   let session: ImapSession | null = null;
+  let feed: MessageFeed | null = null;
   try {
     session = await openSession();
     report.mailbox = session.mailbox;
@@ -71,13 +73,10 @@ export async function pollMailbox(
     }
     const uids = await session.listUids(fromUid);
     report.listed = uids.length;
-    for (let i = 0; i < uids.length && !opts.signal?.aborted; i += opts.batchSize) {
-      const batch = await session.describe(uids.slice(i, i + opts.batchSize));
-      for (const listed of batch) {
-        if (opts.signal?.aborted) break;
-        await takeOne(session, listed, deps, clock, opts, report);
-        opts.onProgress?.(report.fetched + report.known + report.failed + report.quarantined + report.vanished, uids.length);
-      }
+    feed = new MessageFeed(session, uids, opts.batchSize);
+    for (let item = await feed.next(); item && !opts.signal?.aborted; item = await feed.next()) {
+      await takeOne(session, item, deps, clock, opts, report);
+      opts.onProgress?.(report.fetched + report.known + report.failed + report.quarantined + report.vanished, uids.length);
     }
     report.stopped = opts.signal?.aborted === true;
     finishPollRun(db, runId, { ok: true, fetched: report.fetched, known: report.known, failed: report.failed }, clock());
@@ -92,18 +91,20 @@ export async function pollMailbox(
     }
     throw err;
   } finally {
+    feed?.stop();
     await session?.close();
   }
 }
 
 async function takeOne(
   session: ImapSession,
-  listed: ListedMessage,
+  item: Loaded,
   deps: IngestDeps,
   clock: Clock,
   opts: PollOptions,
   report: PollReport,
 ): Promise<void> {
+  const { listed } = item;
   const { db, log } = deps;
   const position: MailboxPosition = { mailbox: session.mailbox, uidValidity: session.uidValidity, uid: listed.uid };
   const known = findByHash(db, listed.contentHash);
@@ -124,18 +125,20 @@ async function takeOne(
     return;
   }
 
-  let msg;
-  try {
-    msg = await session.load(listed);
-  } catch (err) {
-    if (isVanished(err)) {
-      // Expunged between listing and download: there is nothing left to record, and nothing to wait for.
-      log.warn({ uid: listed.uid }, 'message vanished before download');
-      setPosition(db, { mailbox: position.mailbox, uidValidity: position.uidValidity, lastUid: position.uid }, clock());
-      report.vanished++;
-      return;
+  let msg = item.msg;
+  if (!msg) {
+    try {
+      msg = await session.load(listed);
+    } catch (err) {
+      if (isVanished(err)) {
+        // Expunged between listing and download: there is nothing left to record, and nothing to wait for.
+        log.warn({ uid: listed.uid }, 'message vanished before download');
+        setPosition(db, { mailbox: position.mailbox, uidValidity: position.uidValidity, lastUid: position.uid }, clock());
+        report.vanished++;
+        return;
+      }
+      throw err;
     }
-    throw err;
   }
 
   noteAttempt(db, position, 'processing', clock());
@@ -156,3 +159,105 @@ async function takeOne(
   }
 }
 
+/** A listed message, with its parts when they were downloaded ahead of its turn (else null: load it then). */
+interface Loaded {
+  listed: ListedMessage;
+  msg: IncomingMessage | null;
+}
+
+/**
+ * Downloaded messages waiting for their turn, at most: bytes of parts (a single larger message is let through
+ * alone) and messages (each holds its parsed headers too).
+ */
+const AHEAD_BYTES = 2 * 1024 * 1024;
+const AHEAD_MESSAGES = 100;
+
+/**
+ * The messages to take, in UID order, downloaded ahead of their turn while earlier ones are parsed and stored:
+ * a batch is described, then the parts of many messages come in a few FETCHes (ImapSession.loadMany). At most
+ * AHEAD_BYTES of downloaded parts wait. A failure of the server is handed on after the messages already in.
+ */
+class MessageFeed {
+  private readonly ready: Loaded[] = [];
+  private waitingBytes = 0;
+  private failure: { err: unknown } | null = null;
+  private finished = false;
+  private stopped = false;
+  private wakeTaker: (() => void) | null = null;
+  private wakeLoader: (() => void) | null = null;
+
+  constructor(private readonly session: ImapSession, private readonly uids: number[], private readonly batchSize: number) {
+    void this.run();
+  }
+
+  /** The next message in UID order; null when all were handed out. Throws the server's failure when it is next. */
+  async next(): Promise<Loaded | null> {
+    while (!this.ready.length && !this.finished) await new Promise<void>((resolve) => { this.wakeTaker = resolve; });
+    const item = this.ready.shift();
+    if (item) {
+      this.waitingBytes -= bytesOf(item);
+      this.wakeLoader?.();
+      return item;
+    }
+    if (this.failure) throw this.failure.err;
+    return null;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.wakeLoader?.();
+  }
+
+  private push(item: Loaded): void {
+    this.ready.push(item);
+    this.waitingBytes += bytesOf(item);
+    this.wakeTaker?.();
+  }
+
+  private async room(): Promise<void> {
+    while ((this.waitingBytes > AHEAD_BYTES || this.ready.length > AHEAD_MESSAGES) && !this.stopped) await new Promise<void>((resolve) => { this.wakeLoader = resolve; });
+  }
+
+  private async run(): Promise<void> {
+    try {
+      for (let i = 0; i < this.uids.length && !this.stopped; i += this.batchSize) {
+        const batch = (await this.session.describe(this.uids.slice(i, i + this.batchSize))).sort((a, b) => a.uid - b.uid);
+        if (!this.session.loadMany) {
+          for (const listed of batch) this.push({ listed, msg: null });
+          continue;
+        }
+        for (let from = 0; from < batch.length && !this.stopped;) {
+          await this.room();
+          // A slice of the batch worth about AHEAD_BYTES of parts (at least one message).
+          let to = from;
+          let bytes = 0;
+          while (to < batch.length && (to === from || bytes + plannedBytes(batch[to]!) <= AHEAD_BYTES)) bytes += plannedBytes(batch[to++]!);
+          const slice = batch.slice(from, to);
+          from = to;
+          // Answers come group by group, not in UID order: each message waits for those before it.
+          const arrived = new Map<number, Loaded>();
+          let nextAt = 0;
+          await this.session.loadMany(slice, (listed, msg) => {
+            arrived.set(listed.uid, { listed, msg });
+            while (nextAt < slice.length && arrived.has(slice[nextAt]!.uid)) this.push(arrived.get(slice[nextAt++]!.uid)!);
+          });
+          // Anything loadMany did not hand over is loaded on its turn.
+          for (; nextAt < slice.length; nextAt++) this.push(arrived.get(slice[nextAt]!.uid) ?? { listed: slice[nextAt]!, msg: null });
+        }
+      }
+    } catch (err) {
+      this.failure = { err };
+    } finally {
+      this.finished = true;
+      this.wakeTaker?.();
+    }
+  }
+}
+
+function plannedBytes(listed: ListedMessage): number {
+  return listed.plan.reduce((sum, p) => sum + (p.download ? p.size : 0), 0);
+}
+
+function bytesOf(item: Loaded): number {
+  return item.msg ? plannedBytes(item.listed) : 0;
+}
