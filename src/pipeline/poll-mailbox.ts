@@ -1,10 +1,13 @@
+import { availableParallelism } from 'node:os';
+import { classifyMessage } from '../classify/classify-message.ts';
 import type { Clock } from '../clock.ts';
 import { describeError, isAppError, isRetryable, isVanished } from '../errors.ts';
+import type { ExtractionResult } from '../extract/form-types.ts';
 import type { ImapSession, ListedMessage } from '../mailbox/imap-source.ts';
 import type { IncomingMessage } from '../mailbox/incoming-message.ts';
 import { parseHeaders } from '../mailbox/parse-headers.ts';
 import {
-  findByHash, finishPollRun, getPosition, noteAttempt, relinkUid, setPosition, startPollRun, attemptsOf,
+  clearAttempts, findByHash, finishPollRun, getPosition, noteAttempt, relinkUid, setPosition, startPollRun, attemptsOf,
 } from '../store/messages-repo.ts';
 import { asStoreError } from '../store/db.ts';
 import { ingestMessage, recordUnprocessable, type IngestDeps, type MailboxPosition } from './ingest-message.ts';
@@ -54,6 +57,7 @@ export async function pollMailbox(
   };
   let session: ImapSession | null = null;
   let feed: MessageFeed | null = null;
+  let ahead: ExtractAhead | null = null;
   try {
     session = await openSession();
     report.mailbox = session.mailbox;
@@ -74,8 +78,10 @@ export async function pollMailbox(
     const uids = await session.listUids(fromUid);
     report.listed = uids.length;
     feed = new MessageFeed(session, uids, opts.batchSize);
+    ahead = new ExtractAhead(deps, { mailbox: session.mailbox, uidValidity: session.uidValidity }, clock, opts.maxAttempts);
     for (let item = await feed.next(); item && !opts.signal?.aborted; item = await feed.next()) {
-      await takeOne(session, item, deps, clock, opts, report);
+      ahead.fill(item, feed.upcoming());
+      await takeOne(session, item, ahead, clock, opts, report);
       opts.onProgress?.(report.fetched + report.known + report.failed + report.quarantined + report.vanished, uids.length);
     }
     report.stopped = opts.signal?.aborted === true;
@@ -92,6 +98,7 @@ export async function pollMailbox(
     throw err;
   } finally {
     feed?.stop();
+    ahead?.forget();
     await session?.close();
   }
 }
@@ -99,25 +106,29 @@ export async function pollMailbox(
 async function takeOne(
   session: ImapSession,
   item: Loaded,
-  deps: IngestDeps,
+  ahead: ExtractAhead,
   clock: Clock,
   opts: PollOptions,
   report: PollReport,
 ): Promise<void> {
   const { listed } = item;
+  const deps = ahead.deps;
   const { db, log } = deps;
   const position: MailboxPosition = { mailbox: session.mailbox, uidValidity: session.uidValidity, uid: listed.uid };
+  // An attempt noted when this message's extraction started ahead of its turn is this run's, not a past one's.
+  const ownAttempt = ahead.taken(listed.uid);
   const known = findByHash(db, listed.contentHash);
   if (known) {
     db.transaction(() => {
       relinkUid(db, known.id, position.mailbox, position.uidValidity, position.uid);
       setPosition(db, { mailbox: position.mailbox, uidValidity: position.uidValidity, lastUid: position.uid }, clock());
+      if (ownAttempt) clearAttempts(db, position);
     }).immediate();
     report.known++;
     return;
   }
 
-  if (attemptsOf(db, position) >= opts.maxAttempts) {
+  if (attemptsOf(db, position) - (ownAttempt ? 1 : 0) >= opts.maxAttempts) {
     const headers = await parseHeaders(listed.rawHeaders);
     recordUnprocessable({ origin: { ...position }, receivedAt: listed.internalDate, size: listed.size, rawHeaders: listed.rawHeaders, headers, contentHash: listed.contentHash },
       deps, clock(), 'quarantined', `processing was started ${opts.maxAttempts} times and never finished`, position);
@@ -141,7 +152,7 @@ async function takeOne(
     }
   }
 
-  noteAttempt(db, position, 'processing', clock());
+  if (!ownAttempt) noteAttempt(db, position, 'processing', clock());
   try {
     await ingestMessage(msg, deps, clock(), position);
     report.fetched++;
@@ -203,6 +214,11 @@ class MessageFeed {
     return null;
   }
 
+  /** The messages after the one just handed out that are already downloaded, in order. */
+  upcoming(): readonly Loaded[] {
+    return this.ready;
+  }
+
   stop(): void {
     this.stopped = true;
     this.wakeLoader?.();
@@ -260,4 +276,89 @@ function plannedBytes(listed: ListedMessage): number {
 
 function bytesOf(item: Loaded): number {
   return item.msg ? plannedBytes(item.listed) : 0;
+}
+
+/**
+ * Parses the forms of the next few messages while the current one is stored, so every parse worker is busy.
+ * Messages are still recorded one by one in UID order; only extraction runs ahead, and only for messages no
+ * earlier run started without finishing: a message with a past attempt is processed alone, so a crash while it
+ * runs is counted against it and nothing else (quarantine stays precise). Starting ahead counts an attempt, as
+ * taking its turn would; a cycle that ends normally takes back the attempts of what it did not reach.
+ */
+class ExtractAhead {
+  /** Extraction of a message, by message object: ingestMessage asks for it through deps.extract. */
+  private readonly started = new Map<IncomingMessage, Promise<ExtractionResult>>();
+  /** UIDs whose attempt we noted when their extraction started ahead. */
+  private readonly noted = new Set<number>();
+  /** What was decided about each message looked at: a past attempt, started ahead, or not worth starting. */
+  private readonly verdicts = new Map<number, 'suspect' | 'started' | 'skipped'>();
+  private readonly hashes = new Set<string>();
+  private readonly limit = Math.max(2, Math.min(8, 2 * availableParallelism()));
+  readonly deps: IngestDeps;
+
+  constructor(private readonly base: IngestDeps, private readonly box: { mailbox: string; uidValidity: number },
+    private readonly clock: Clock, private readonly maxAttempts: number) {
+    this.deps = {
+      ...base,
+      extract: (msg) => {
+        const early = this.started.get(msg);
+        if (!early) return base.extract(msg);
+        this.started.delete(msg);
+        return early;
+      },
+    };
+  }
+
+  /**
+   * Starts the extraction of `current` (first, so it never queues behind later ones) and of the messages after
+   * it, up to the limit, stopping at a message with a past attempt.
+   */
+  fill(current: Loaded, upcoming: readonly Loaded[]): void {
+    if (this.maxAttempts < 2) return;
+    for (let i = -1; i < upcoming.length; i++) {
+      const item = i < 0 ? current : upcoming[i]!;
+      if (this.started.size >= this.limit || !item.msg) return;
+      const verdict = this.verdictOf(item);
+      if (verdict === 'suspect') return;
+      if (!verdict) this.start(item.listed, item.msg);
+    }
+  }
+
+  private verdictOf(item: Loaded): 'suspect' | 'started' | 'skipped' | undefined {
+    const uid = item.listed.uid;
+    let v = this.verdicts.get(uid);
+    if (!v && attemptsOf(this.base.db, { ...this.box, uid }) > 0) this.verdicts.set(uid, (v = 'suspect'));
+    return v;
+  }
+
+  private start(listed: ListedMessage, msg: IncomingMessage): void {
+    const { db, contest, ownAddresses } = this.base;
+    const kind = classifyMessage(msg, contest, ownAddresses).kind;
+    if ((kind !== 'individual' && kind !== 'unit_summary') || this.hashes.has(listed.contentHash) || findByHash(db, listed.contentHash)) {
+      this.verdicts.set(listed.uid, 'skipped');
+      return;
+    }
+    this.verdicts.set(listed.uid, 'started');
+    this.hashes.add(listed.contentHash);
+    noteAttempt(db, { ...this.box, uid: listed.uid }, 'processing', this.clock());
+    this.noted.add(listed.uid);
+    const extraction = this.base.extract(msg);
+    // Whoever takes it handles a failure; until then a rejection must not count as unhandled.
+    extraction.catch(() => undefined);
+    this.started.set(msg, extraction);
+  }
+
+  /** Called when a message takes its turn: true when its attempt was noted ahead. */
+  taken(uid: number): boolean {
+    this.verdicts.delete(uid);
+    return this.noted.delete(uid);
+  }
+
+  /** The cycle is over: what was started ahead but never reached takes back its attempt. */
+  forget(): void {
+    for (const uid of this.noted) clearAttempts(this.base.db, { ...this.box, uid });
+    this.noted.clear();
+    this.started.clear();
+  }
+
 }
