@@ -4,6 +4,7 @@ import type { ExtractedForm, FormSource } from './form-types.ts';
 import { formsFromContent } from './forms-from-content.ts';
 import { formLabels, type FormLabels, type LabelConfig } from './label-match.ts';
 import type { ParseReply, ParseTask } from './parse-task.ts';
+import { docxInspector, xlsxInspector } from './structure-guard.ts';
 import { verifyZipSizes, ZipRejectedError } from './zip-guard.ts';
 
 /**
@@ -44,7 +45,7 @@ async function run(task: ParseTask): Promise<ParseReply> {
   switch (task.kind) {
     case 'docx': case 'xlsx': case 'csv': {
       const bytes = asBuffer(task.bytes);
-      if (task.kind !== 'csv') await verifyZipSizes(bytes, task.zipLimits);
+      if (task.kind !== 'csv') await verifyZipSizes(bytes, task.zipLimits, task.kind === 'docx' ? docxInspector() : xlsxInspector());
       const content = await contentOf(task.kind, bytes);
       return { id: task.id, ok: true, forms: formsFromContent(content, labelsOf(task.labels), task.source) };
     }

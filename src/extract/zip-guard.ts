@@ -1,4 +1,4 @@
-import { inflateRawSync } from 'node:zlib';
+import { createInflateRaw, inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 
 /**
@@ -109,12 +109,55 @@ export async function inspectZip(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_
   return { ok: true, entries: raw.map(({ name, compressedSize, uncompressedSize }) => ({ name, compressedSize, uncompressedSize })) };
 }
 
+/** Sees the inflated text of the entries it wants, chunk by chunk; throws ZipRejectedError to refuse the file. */
+export interface EntryInspector {
+  wants(name: string): boolean;
+  /** latin1 text: one character per byte, so multi-byte characters never match an ASCII tag. */
+  feed(name: string, chunk: string): void;
+  end?(name: string): void;
+}
+
+/** Entries up to this size are inflated in one call; larger ones (and inspected ones) stream in 64 KB chunks. */
+const ONE_SHOT_BYTES = 1024 * 1024;
+
+function inflateStreaming(packed: Buffer, name: string, declared: number, onChunk: ((b: Buffer) => void) | null): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const z = createInflateRaw({ chunkSize: 64 * 1024 });
+    let size = 0;
+    let settled = false;
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      z.destroy();
+      reject(err);
+    };
+    z.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      size += chunk.length;
+      if (size > declared) return fail(new ZipRejectedError('too_large', `${name}: inflates past its declared ${declared} bytes`));
+      try {
+        onChunk?.(chunk);
+      } catch (err) {
+        fail(err);
+      }
+    });
+    z.on('error', (err) => fail(new ZipRejectedError('corrupt', `${name}: ${err.message}`)));
+    z.on('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(size);
+    });
+    z.end(packed);
+  });
+}
+
 /**
  * Inflates every entry and drops the bytes, failing as soon as one yields more than its directory record
- * promised: the directory can lie, and JSZip would believe it. zlib stops at the declared size
- * (maxOutputLength), so a lying entry costs at most what the caps above allow. Runs inside the parse worker.
+ * promised: the directory can lie, and JSZip would believe it. zlib stops at the declared size, so a lying
+ * entry costs at most what the caps above allow, and large entries stream, so none is ever held whole. The
+ * inspector (structure-guard.ts) reads the parts mammoth or exceljs would unfold. Runs inside the parse worker.
  */
-export async function verifyZipSizes(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<void> {
+export async function verifyZipSizes(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS, inspector?: EntryInspector): Promise<void> {
   const zip = await open(bytes);
   const entries: yauzl.Entry[] = [];
   try {
@@ -134,9 +177,15 @@ export async function verifyZipSizes(bytes: Buffer, limits: ZipLimits = DEFAULT_
     const start = at + 30 + bytes.readUInt16LE(at + 26) + bytes.readUInt16LE(at + 28);
     const packed = bytes.subarray(start, start + entry.compressedSize);
     if (packed.length < entry.compressedSize) throw new ZipRejectedError('truncated', `${entry.fileName} runs past the end of the file`);
+    const inspect = inspector?.wants(entry.fileName) ? inspector : null;
+    const onChunk = inspect ? (b: Buffer) => inspect.feed(entry.fileName, b.toString('latin1')) : null;
     let size: number;
-    if (entry.compressionMethod === 0) size = packed.length;
-    else if (entry.compressionMethod === 8) {
+    if (entry.compressionMethod === 0) {
+      size = packed.length;
+      for (let i = 0; onChunk && i < packed.length; i += 64 * 1024) onChunk(packed.subarray(i, i + 64 * 1024));
+    } else if (entry.compressionMethod === 8 && (inspect || entry.uncompressedSize > ONE_SHOT_BYTES)) {
+      size = await inflateStreaming(packed, entry.fileName, Math.max(entry.uncompressedSize, 1), onChunk);
+    } else if (entry.compressionMethod === 8) {
       try {
         size = inflateRawSync(packed, { maxOutputLength: Math.max(entry.uncompressedSize, 1) }).length;
       } catch (err) {
@@ -147,6 +196,7 @@ export async function verifyZipSizes(bytes: Buffer, limits: ZipLimits = DEFAULT_
         throw new ZipRejectedError('corrupt', `${entry.fileName}: ${(err as Error).message}`);
       }
     } else throw new ZipRejectedError('corrupt', `${entry.fileName}: compression method ${entry.compressionMethod}`);
+    inspect?.end?.(entry.fileName);
     if (size > entry.uncompressedSize) throw new ZipRejectedError('too_large', `${entry.fileName}: inflates past its declared ${entry.uncompressedSize} bytes`);
     total += size;
     if (total > limits.maxTotalBytes) throw new ZipRejectedError('too_large', `inflated past ${limits.maxTotalBytes} bytes`);
