@@ -84,12 +84,51 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
+/**
+ * A sender's document may link pictures, sub-documents or OLE objects on any server or file: opening it must
+ * fetch none of them. LibreOffice is told to block every link from a document outside its trusted locations (it
+ * has none), to run no macro, and to reach the network only through a proxy that does not exist (port 9 on
+ * loopback, closed): two independent locks. Written into each conversion's own profile before it starts.
+ */
+const LOCKDOWN_MARK = '<!-- contest-intake: no links, no macros, no network -->';
+const DEAD_PROXY = { host: '127.0.0.1', port: 9 };
+
+function xcuItem(nodePath: string, name: string, value: string | number | boolean): string {
+  return `<item oor:path="${nodePath}"><prop oor:name="${name}" oor:op="fuse"><value>${value}</value></prop></item>`;
+}
+
+export function lockdownItems(): string {
+  const inet = '/org.openoffice.Inet/Settings';
+  const items = [
+    xcuItem('/org.openoffice.Office.Common/Security/Scripting', 'BlockUntrustedRefererLinks', true),
+    xcuItem('/org.openoffice.Office.Common/Security/Scripting', 'DisableMacrosExecution', true),
+    xcuItem('/org.openoffice.Office.Common/Security/Scripting', 'MacroSecurityLevel', 3),
+    xcuItem(inet, 'ooInetProxyType', 2),
+    xcuItem(inet, 'ooInetNoProxy', ''),
+    ...['HTTP', 'HTTPS', 'FTP'].flatMap((p) => [xcuItem(inet, `ooInet${p}ProxyName`, DEAD_PROXY.host), xcuItem(inet, `ooInet${p}ProxyPort`, DEAD_PROXY.port)]),
+  ];
+  return `${LOCKDOWN_MARK}\n${items.join('\n')}\n`;
+}
+
+/** Adds the lockdown to a profile (fresh, or copied from the template, which LibreOffice may have rewritten). */
+export async function lockDownProfile(profile: string): Promise<void> {
+  const file = path.join(profile, 'user', 'registrymodifications.xcu');
+  await mkdir(path.dirname(file), { recursive: true });
+  const existing = await readFile(file, 'utf8').catch(() => '');
+  const base = existing.includes('</oor:items>') ? existing.split(LOCKDOWN_MARK)[0]!.replace(/<\/oor:items>\s*$/, '')
+    : '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n';
+  await writeFile(file, `${base}${lockdownItems()}</oor:items>\n`, { mode: 0o600 });
+}
+
 function runSoffice(binary: string, args: string[], home: string, timeoutMs: number): Promise<{ code: number | null; timedOut: boolean; stderr: string }> {
   return new Promise((resolve) => {
+    const dead = `http://${DEAD_PROXY.host}:${DEAD_PROXY.port}`;
     const child = spawn(binary, args, {
       detached: true,
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, HOME: home, TMPDIR: home, SAL_USE_VCLPLUGIN: 'svp' },
+      // The proxy variables catch any component that reads the environment instead of the profile.
+      env: { ...process.env, HOME: home, TMPDIR: home, SAL_USE_VCLPLUGIN: 'svp', http_proxy: dead, https_proxy: dead, ftp_proxy: dead,
+        HTTP_PROXY: dead, HTTPS_PROXY: dead, no_proxy: '', NO_PROXY: '' },
     });
     let stderr = '';
     let timedOut = false;
@@ -122,6 +161,7 @@ export async function convertWithLibreOffice(bytes: Buffer, from: ConvertSource,
       await writeFile(input, bytes, { mode: 0o600 });
       const template = templates.get(binary);
       if (template) await cp(template, profile, { recursive: true }).catch(() => undefined);
+      await lockDownProfile(profile);
       const args = ['--headless', '--norestore', '--nologo', '--nodefault', '--nolockcheck',
         `-env:UserInstallation=${pathToFileURL(profile).href}`, '--convert-to', to, '--outdir', outDir, input];
       const run = await runSoffice(binary, args, work, timeoutMs);
