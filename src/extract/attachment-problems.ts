@@ -77,6 +77,17 @@ export function tooDeep(ref: AttachmentRef, depth: number): AttachmentIssue {
   };
 }
 
+/**
+ * Outlook in rich-text mode wraps every attachment into one winmail.dat (TNEF) that no other program opens: the
+ * form is in there, out of reach. The sender can fix it in one step.
+ */
+export function tnef(ref: AttachmentRef): AttachmentIssue {
+  return {
+    problem: problem('unsupported_format', `${displayName(ref.filename)}是 Outlook 的 winmail.dat 打包文件，附件无法取出。请在 Outlook 中将邮件格式改为“HTML”或“纯文本”后，把参赛登记表（.docx）作为附件重新发送。`, { field: 'attachment', detail: 'tnef' }),
+    review: null,
+  };
+}
+
 export function noForm(): Problem {
   return problem('no_form', '邮件中未找到参赛登记表，请填写附件1《参赛登记表》，并以 .docx 格式作为附件发送。', { field: 'attachment' });
 }

@@ -52,6 +52,11 @@ function record(into: Collected, found: issue.AttachmentIssue, isImage: boolean)
 
 const BODY_MAX_CHARS = 500_000;
 
+/** Outlook's TNEF wrapper: described, never downloaded (nothing here can open it), but worth telling the sender. */
+function isTnef(a: { filename: string | null; contentType: string }): boolean {
+  return a.contentType === 'application/ms-tnef' || a.contentType === 'application/vnd.ms-tnef' || /^winmail\.dat$/i.test(a.filename?.trim() ?? '');
+}
+
 /** The body is parsed in a worker too: an HTML body is as much sender-made input as any attachment. */
 async function readBody(parts: MailParts, ctx: ReadContext): Promise<ExtractedForm[]> {
   if (!parts.text?.trim() && !parts.html?.trim()) return [];
@@ -70,6 +75,7 @@ async function extractParts(parts: MailParts, ctx: ReadContext, depth: number, m
   const outcomes = await Promise.all(parts.attachments.map(async (a) => {
     if (!a.content) {
       if (a.skipped === 'too_large' && mayHoldForm(a.contentType, a.filename)) return { a, tooLarge: true as const };
+      if (isTnef(a)) return { a, tnef: true as const };
       return null;
     }
     // Pictures embedded in an HTML body (signatures, logos) are part of the letter, not attachments.
@@ -83,10 +89,12 @@ async function extractParts(parts: MailParts, ctx: ReadContext, depth: number, m
   }));
 
   const forms: ExtractedForm[] = [];
+  const wrapped: MailParts['attachments'] = [];
   for (const item of outcomes) {
     if (!item) continue;
     const { a } = item;
     if ('tooLarge' in item) { record(into, issue.tooLarge(a, 'not downloaded: part too large'), false); continue; }
+    if ('tnef' in item) { wrapped.push(a); continue; }
     const { outcome } = item;
     forms.push(...mark(outcome.forms, a.forwardedFrom));
     for (const found of outcome.issues) record(into, found, found.review?.reason === 'image');
@@ -104,7 +112,10 @@ async function extractParts(parts: MailParts, ctx: ReadContext, depth: number, m
   // The body is read when nothing attached (or forwarded) held a filled-in form; it replaces empty templates.
   if (forms.some(hasValues)) return forms;
   const body = mark(await readBody(parts, ctx), undefined);
-  return body.some(hasValues) ? body : forms;
+  const found = body.some(hasValues) ? body : forms;
+  // A winmail.dat next to a form that was read is only Outlook's formatting; without one, it is where the form is.
+  if (found.length === 0) for (const a of wrapped) record(into, issue.tnef(a), false);
+  return found;
 }
 
 /**
