@@ -354,9 +354,14 @@ class ExtractAhead {
     return this.noted.delete(uid);
   }
 
-  /** The cycle is over: what was started ahead but never reached takes back its attempt. */
+  /** The cycle is over: what was started ahead but never reached takes back its attempt. Never throws. */
   forget(): void {
-    for (const uid of this.noted) clearAttempts(this.base.db, { ...this.box, uid });
+    try {
+      for (const uid of this.noted) clearAttempts(this.base.db, { ...this.box, uid });
+    } catch {
+      // The store is failing (a full disk, a lock) and the cycle fails with that error already; the attempts
+      // left only make these messages run alone next time.
+    }
     this.noted.clear();
     this.started.clear();
   }
