@@ -9,13 +9,14 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { loadContest } from '../src/config.ts';
+import { defaultPoolSize } from '../src/extract/worker-pool.ts';
 import { startDovecot, type DovecotHandle } from '../tests/setup/dovecot.ts';
 import { startProxy, type TcpProxy } from '../tests/setup/tcp-proxy.ts';
 import { buildMailbox } from './lib/build-mailbox.ts';
 import { runMeasured, type Measured } from './lib/child-run.ts';
 import { DocxVariants } from './lib/docx-variants.ts';
 import { AppendConnection } from './lib/imap-append.ts';
-import { estimateMailboxBytes, planMailbox } from './lib/mailbox-plan.ts';
+import { estimateMailboxBytes, planMailbox, type PlannedMail } from './lib/mailbox-plan.ts';
 import { parseOptions } from './lib/options.ts';
 import { figuresOf, renderMarkdown, type BenchFindings, type CacheState, type Contender, type IdleFigures, type OutputFigures, type RunFigures } from './lib/report.ts';
 
@@ -26,7 +27,12 @@ const began = performance.now();
 const say = (line: string) => process.stderr.write(`[bench ${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
 
 const plan = planMailbox({ messages: opts.messages, videoShare: opts.videoShare, videoMinMb: opts.videoMinMb, videoMaxMb: opts.videoMaxMb });
-const need = estimateMailboxBytes(plan);
+// "Giant": one registration with a single huge video, and one without; indexes after the mailbox's own.
+const giantPlan: PlannedMail[] = opts.giantMb ? [
+  { index: plan.length, kind: 'video', date: new Date('2024-09-21T02:00:00Z'), videoBytes: opts.giantMb * 1024 * 1024, rows: 0 },
+  { index: plan.length + 1, kind: 'registration', date: new Date('2024-09-21T03:00:00Z'), videoBytes: 0, rows: 0 },
+] : [];
+const need = estimateMailboxBytes([...plan, ...giantPlan]);
 const fs = statfsSync(os.tmpdir());
 const free = fs.bavail * fs.bsize;
 say(`mailbox of ${plan.length} messages needs about ${(need / 1e9).toFixed(1)} GB in ${os.tmpdir()} (${(free / 1e9).toFixed(1)} GB free)`);
@@ -67,9 +73,14 @@ try {
     },
   );
   const small = Math.max(1, Math.round(plan.length / 10));
-  const admin = await AppendConnection.open({ host: dovecot.host, port: dovecot.port, user: dovecot.user, pass: dovecot.pass });
+  const target = { host: dovecot.host, port: dovecot.port, user: dovecot.user, pass: dovecot.pass };
+  const admin = await AppendConnection.open(target);
   await admin.copyAll('INBOX', 'Small', `1:${built.messages[small - 1]!.uid}`);
+  if (giantPlan.length) await admin.create('Giant');
   await admin.close();
+  if (giantPlan.length) {
+    await buildMailbox(target, 'Giant', giantPlan, { variants, units: [], spoolDir: path.join(work, 'spool') }, path.join(work, 'giant-forms'));
+  }
   const videos = built.messages.filter((m) => m.kind === 'video');
   say(`mailbox built in ${built.seconds.toFixed(0)} s: ${(built.bytes / 1e9).toFixed(2)} GB, ${videos.length} videos; "Small" holds the first ${small}`);
 
@@ -132,7 +143,14 @@ try {
     intakeCheck['idle poll process: peak RSS MB'] = Math.round(idleProcess.peakRssMb);
     intakeCheck['idle poll process: wall s'] = +(idleProcess.wallMs / 1000).toFixed(2);
     const smallData = path.join(work, 'data-small');
-    await runMeasured({ label: 'intake-small', args: ['bin/contest-intake.js', 'poll', '--once'], tsx: false, cwd: root, logDir, env: { ...baseEnv, ...imapEnv('Small'), DATA_DIR: smallData, LOG_LEVEL: 'warn' } });
+    const smallRun = await runMeasured({ label: 'intake-small', args: ['bin/contest-intake.js', 'poll', '--once'], tsx: false, cwd: root, logDir, env: { ...baseEnv, ...imapEnv('Small'), DATA_DIR: smallData, LOG_LEVEL: 'warn' } });
+    intakeCheck[`"Small" (${small} messages) ingestion: peak RSS MB`] = Math.round(smallRun.peakRssMb);
+    if (giantPlan.length) {
+      proxy.resetStats();
+      const giant = await runMeasured({ label: 'intake-giant', args: ['bin/contest-intake.js', 'poll', '--once'], tsx: false, cwd: root, logDir, env: { ...baseEnv, ...imapEnv('Giant'), DATA_DIR: path.join(work, 'data-giant'), LOG_LEVEL: 'warn' } });
+      intakeCheck[`"Giant" (one ${opts.giantMb} MB video + one form) ingestion: peak RSS MB`] = Math.round(giant.peakRssMb);
+      intakeCheck['"Giant": KB from the server'] = Math.round(proxy.stats.serverToClient / 1024);
+    }
     const m = await runMeasured({
       label: 'idle-poll', args: ['bench/contenders/idle-poll.ts', String(opts.idleRounds), `Small=${smallData}`, `INBOX=${dataDirs.warm}`], tsx: true,
       env: { ...baseEnv, ...imapEnv('INBOX') }, cwd: root, logDir,
@@ -158,7 +176,7 @@ try {
     date: new Date().toISOString().slice(0, 10),
     machine: `${cpu.length} × ${cpu[0]?.model.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, Dovecot on loopback behind a counting proxy, load average at start ${os.loadavg()[0]!.toFixed(1)}`,
     setup: {
-      'video share': opts.videoShare, 'video MB': `${opts.videoMinMb}–${opts.videoMaxMb}`, POLL_BATCH: 'default',
+      'video share': opts.videoShare, 'video MB': `${opts.videoMinMb}–${opts.videoMaxMb}`, POLL_BATCH: 'default', 'parse workers': defaultPoolSize(),
     },
     build: {
       messages: built.messages.length, bytes: built.bytes, seconds: built.seconds, videos: videos.length,

@@ -121,6 +121,10 @@ export class AppendConnection {
     return { sent, stored: done };
   }
 
+  async create(name: string): Promise<void> {
+    await this.command(`CREATE "${name}"`);
+  }
+
   async copyAll(from: string, to: string, range: string): Promise<void> {
     await this.command(`SELECT "${from}"`);
     await this.command(`CREATE "${to}"`).catch(() => undefined);

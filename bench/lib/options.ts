@@ -8,6 +8,8 @@ export interface BenchOptions {
   /** Entry counts for the export/digest timings. */
   entrySizes: number[];
   idleRounds: number;
+  /** Size of the one video in the "Giant" folder (peak RSS whatever the attachment size); 0: none. */
+  giantMb: number;
   /** Contenders to run (default all): fetch, parse, naive, intake. */
   only: Set<string>;
   quick: boolean;
@@ -21,7 +23,8 @@ export const USAGE = `npm run bench -- [options]
   --video-share S     share of messages that are registrations with a video (default 0.2)
   --entries A,B       entry counts for the export and digest timings (default 1000,10000)
   --only LIST         contenders to run, of fetch,parse,naive,intake (default all)
-  --idle-rounds N     rounds of the idle-poll comparison (default 20)`;
+  --idle-rounds N     rounds of the idle-poll comparison (default 20)
+  --giant-mb N        one more mailbox with a single N MB video, to show peak RSS does not follow it (default 500; 0: skip)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -30,6 +33,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       messages: { type: 'string' }, quick: { type: 'boolean', default: false }, 'video-mb': { type: 'string', default: '20-60' },
       'video-share': { type: 'string', default: '0.2' }, entries: { type: 'string', default: '1000,10000' },
       only: { type: 'string', default: 'fetch,parse,naive,intake' }, 'idle-rounds': { type: 'string', default: '20' },
+      'giant-mb': { type: 'string', default: '500' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -47,6 +51,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     messages, videoShare, videoMinMb: Number(range[1]), videoMaxMb: Number(range[2]),
     entrySizes: values.entries.split(',').map(Number).filter((n) => n > 0),
     idleRounds: Math.max(3, Number(values['idle-rounds'])),
+    giantMb: Math.max(0, Number(values['giant-mb'])),
     only: new Set(values.only.split(',').map((s) => s.trim())),
     quick: values.quick,
   };
