@@ -320,7 +320,12 @@ export async function openImapSession(settings: ImapSettings, log: Logger, opts:
             }
           })(), kill);
         } catch (err) {
-          throw toAppError(err, 'FETCH parts');
+          const failure = toAppError(err, 'FETCH parts');
+          // A NO to the whole FETCH (Dovecot's "[UNKNOWN-CTE] Invalid data in MIME part" for one broken base64
+          // part under BINARY) must not fail every message of the batch at every poll: the rest is handed back
+          // and loaded one by one, where the broken one is decoded by the client or recorded on its own.
+          if (failure.code !== 'imap_refused') throw failure;
+          log.warn({ uids: [...byUid.keys()], err: failure.message }, 'batched FETCH refused: loading these one by one');
         }
         // Not in the answer: expunged since it was listed, most likely. `load` tells.
         for (const l of byUid.values()) take(l, null);
