@@ -84,9 +84,13 @@ describe('a reply to a form that lacks the phone number', () => {
   it('keeps CRLF in the original subject from adding a header or a recipient', async () => {
     t = tempDb();
     const subject = '最美in温州+夜色\r\nBcc: victim@example.com\r\nX-Evil: 1+张三';
-    await ingestAndEnqueue(t.db, eml({ subject, replyTo: 'chenxd@126.com, victim@example.com' }), [noPhone], NOW);
+    // A Reply-To naming a second address is no recipient at all: that mail gets no reply.
+    const two = await ingestAndEnqueue(t.db, eml({ subject, replyTo: 'chenxd@126.com, victim@example.com' }), [noPhone], NOW);
+    expect(two.decision.send).toBe(false);
+    await ingestAndEnqueue(t.db, eml({ subject, replyTo: 'chenxd@126.com' }), [noPhone], NOW);
     await deliverOutbox(deps(), clock, { spacingMs: 0 });
     const [got] = await sink.waitForMessages(1);
+    expect(sink.messages).toHaveLength(1);
     expect(got!.envelope.to).toEqual(['chenxd@126.com']);
     const head = got!.raw.toString('latin1').split('\r\n\r\n')[0]!;
     expect(head).not.toMatch(/^bcc:/im);
