@@ -8,8 +8,13 @@ import { FULL, runHostileCorpus, SEED, type HostileRun } from './corpus-run.ts';
 
 /**
  * The hostile corpus (fixtures/scripts/make-hostile.ts) through the real service: a few cases of each kind by
- * default, about a thousand mails with HOSTILE_FULL=1 (npm run test:hostile). HOSTILE_SEED replays another corpus,
- * HOSTILE_ONLY=family/kind runs one kind, HOSTILE_KEEP=1 keeps the temp folder (its path is printed).
+ * default, about a thousand mails with HOSTILE_FULL=1 (npm run test:hostile). `contest-intake poll --once` runs as a
+ * child process under a 4 GB address-space cap with the node flags of run-child.ts (SERVICE_NODE_FLAGS).
+ *
+ * To look closer: HOSTILE_SEED=n another corpus; HOSTILE_ONLY=family/kind one kind; HOSTILE_VERBOSE=1 each case's
+ * outcome; HOSTILE_KEEP=1 keeps the temp folder (logs, database, exports); HOSTILE_LOG_LEVEL=info the service's
+ * log; HOSTILE_RSS_TRACE=1 its RSS every 50 ms; HOSTILE_NODE_FLAGS, HOSTILE_ENV_<NAME>=v, HOSTILE_BIN and
+ * HOSTILE_NO_CAP=1 to measure another setting or checkout.
  */
 
 const RSS_CAP_KB = 300 * 1024;

@@ -22,6 +22,6 @@ if (trace) {
   const { appendFileSync } = await import('node:fs');
   setInterval(() => {
     const m = process.memoryUsage();
-    appendFileSync(trace, `${JSON.stringify({ t: Date.now(), rss: m.rss >> 20, heapTotal: m.heapTotal >> 20, heapUsed: m.heapUsed >> 20, external: m.external >> 20, arrayBuffers: m.arrayBuffers >> 20 })}\n`);
+    appendFileSync(trace, `${JSON.stringify({ pid: process.pid, argv: process.argv.slice(2).join(" "), t: Date.now(), rss: m.rss >> 20, heapTotal: m.heapTotal >> 20, heapUsed: m.heapUsed >> 20, external: m.external >> 20, arrayBuffers: m.arrayBuffers >> 20 })}\n`);
   }, 1000).unref();
 }
