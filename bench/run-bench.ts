@@ -105,8 +105,14 @@ try {
         });
         // The service reports itself in its log: the poll's own duration, without process start and replies.
         const finished = readFileSync(m.logFile, 'utf8').split('\n').find((l) => l.includes('"poll finished"'));
-        const report = finished ? JSON.parse(finished) as { seconds: number; fetched: number; failed: number } : null;
-        return { ...m, result: report ? { pollMs: report.seconds * 1000, fetched: report.fetched, failed: report.failed } : null };
+        const report = finished ? JSON.parse(finished) as { seconds: number; fetched: number; failed: number; time: number } : null;
+        return {
+          ...m,
+          result: report ? {
+            pollMs: report.seconds * 1000, pollEndAtMs: report.time - m.startEpochMs, rssPeakAtMs: m.rssPeakAtMs,
+            fetched: report.fetched, failed: report.failed,
+          } : null,
+        };
       },
     },
   ];

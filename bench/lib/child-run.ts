@@ -22,6 +22,9 @@ export interface Measured {
   peakRssMb: number;
   /** 1-minute load average of the machine when the process ended (other work on the machine skews wall times). */
   load: number;
+  /** When, from the process's start, resident memory was highest; and when the process started (epoch ms). */
+  rssPeakAtMs: number;
+  startEpochMs: number;
   /** What the contender reported about itself (null for a process that reports nothing, like the service). */
   result: Record<string, unknown> | null;
   logFile: string;
@@ -41,7 +44,10 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-interface Probe { vmHwmKb: number; maxRssKb: number; userCpuMs: number; systemCpuMs: number; threads?: { byName: Record<string, number> } }
+interface Probe {
+  vmHwmKb: number; maxRssKb: number; userCpuMs: number; systemCpuMs: number; startEpochMs?: number;
+  threads?: { byName: Record<string, number> }; rssPeak?: { kb: number; atMs: number };
+}
 
 function readProbe(file: string): Probe | null {
   try {
@@ -88,6 +94,8 @@ export async function runMeasured(o: RunOptions): Promise<Measured> {
     cpuMs: probe ? probe.userCpuMs + probe.systemCpuMs : NaN,
     mainCpuMs: probe?.threads?.byName.main ?? NaN,
     load: os.loadavg()[0]!,
+    rssPeakAtMs: probe?.rssPeak?.atMs ?? NaN,
+    startEpochMs: probe?.startEpochMs ?? NaN,
     peakRssMb: probe ? Math.max(probe.vmHwmKb, probe.maxRssKb) / 1024 : NaN,
     result, logFile,
   };

@@ -8,7 +8,11 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
  * every 100 ms: a worker thread that ends before the process does is no longer listed there at exit.
  */
 const seen = new Map();
+/** When the resident memory was at its highest, for telling which phase of a run made the peak. */
+let rssPeak = { kb: 0, atMs: 0 };
 function sample() {
+  const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
+  if (rss > rssPeak.kb) rssPeak = { kb: rss, atMs: Math.round(process.uptime() * 1000) };
   for (const tid of readdirSync('/proc/self/task')) {
     try {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
@@ -36,7 +40,7 @@ if (out) {
     const ru = process.resourceUsage();
     writeFileSync(out, JSON.stringify({
       code, vmHwmKb: kb('VmHWM'), maxRssKb: ru.maxRSS, userCpuMs: ru.userCPUTime / 1000, systemCpuMs: ru.systemCPUTime / 1000,
-      uptimeMs: process.uptime() * 1000, threads: threads(),
+      uptimeMs: process.uptime() * 1000, startEpochMs: Date.now() - process.uptime() * 1000, threads: threads(), rssPeak,
     }));
   });
 }

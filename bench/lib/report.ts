@@ -67,6 +67,8 @@ const ok = (pass: boolean | null) => (pass === null ? '–' : pass ? 'met' : '**
 export interface Ratios {
   cache: CacheState;
   intakeVsLimits: number;
+  /** The same in CPU time: what a busy machine's load does not skew. */
+  intakeVsLimitsCpu: number;
   naiveVsIntakeTime: number;
   naiveVsIntakeBytes: number;
 }
@@ -81,6 +83,7 @@ export function ratiosOf(runs: RunFigures[]): Ratios[] {
     return {
       cache,
       intakeVsLimits: i && f && p ? i.wallMs / (f.wallMs + p.wallMs) : NaN,
+      intakeVsLimitsCpu: i && f && p ? i.cpuMs / (f.cpuMs + p.cpuMs) : NaN,
       naiveVsIntakeTime: n && i ? n.wallMs / i.wallMs : NaN,
       naiveVsIntakeBytes: n && i ? n.serverBytes / i.serverBytes : NaN,
     };
@@ -95,7 +98,7 @@ function describeDetail(r: RunFigures): string | null {
     case 'fetch': return `${name}: structure of ${String(d.messages)} messages in ${s(Number(d.structureMs))} s, then ${mb(Number(d.partBytes))} MB of parts in ${String(d.fetches)} FETCHes (${d.binary ? 'BINARY' : 'BODY'}) in ${s(Number(d.partsMs))} s.`;
     case 'parse': return `${name}: ${String(d.documents)} documents (${String(d.docx)} .docx, ${String(d.xlsx)} .xlsx) on ${String(d.threads)} threads${Number(d.failed) ? `, ${String(d.failed)} failed` : ''}.`;
     case 'naive': return `${name}: ${String(d.messages)} whole messages (${mb(Number(d.sourceBytes))} MB), ${String(d.forms)} forms read.`;
-    case 'intake': return `${name}: the poll itself took ${s(Number(d.pollMs))} s of the process's ${s(r.wallMs)} s (start-up, worker start and delivery of replies are the rest).`;
+    case 'intake': return `${name}: the poll itself took ${s(Number(d.pollMs))} s of the process's ${s(r.wallMs)} s (start-up before it; the delivery of replies to the outbox after it, from ${s(Number(d.pollEndAtMs))} s); memory peaked at ${s(Number(d.rssPeakAtMs))} s.`;
   }
 }
 
@@ -116,11 +119,12 @@ export function renderMarkdown(f: BenchFindings): string {
   if (details.length) out.push(...details.map((d) => `- ${d}`), '');
   const ratios = ratiosOf(f.runs);
   out.push('## Ratios and targets', '');
-  out.push('| cache | (4) / ((1)+(2)), time | target ≤ 1.5× | (3) / (4), time | target ≥ 20× | (3) / (4), bytes | target ≥ 500× |');
-  out.push('|---|---:|---|---:|---|---:|---|');
+  out.push('| cache | (4) / ((1)+(2)), time | target ≤ 1.5× | same in CPU time | (3) / (4), time | target ≥ 20× | (3) / (4), bytes | target ≥ 500× |');
+  out.push('|---|---:|---|---:|---:|---|---:|---|');
   for (const r of ratios) {
-    out.push(`| ${r.cache} | ${x(r.intakeVsLimits)} | ${ok(Number.isFinite(r.intakeVsLimits) ? r.intakeVsLimits <= 1.5 : null)} | ${x(r.naiveVsIntakeTime)} | ${ok(Number.isFinite(r.naiveVsIntakeTime) ? r.naiveVsIntakeTime >= 20 : null)} | ${x(r.naiveVsIntakeBytes)} | ${ok(Number.isFinite(r.naiveVsIntakeBytes) ? r.naiveVsIntakeBytes >= 500 : null)} |`);
+    out.push(`| ${r.cache} | ${x(r.intakeVsLimits)} | ${ok(Number.isFinite(r.intakeVsLimits) ? r.intakeVsLimits <= 1.5 : null)} | ${x(r.intakeVsLimitsCpu)} | ${x(r.naiveVsIntakeTime)} | ${ok(Number.isFinite(r.naiveVsIntakeTime) ? r.naiveVsIntakeTime >= 20 : null)} | ${x(r.naiveVsIntakeBytes)} | ${ok(Number.isFinite(r.naiveVsIntakeBytes) ? r.naiveVsIntakeBytes >= 500 : null)} |`);
   }
+  out.push('', 'Dovecot\'s own CPU is in no column: cold, most of the fetch limit\'s time is the server parsing fresh mail. On a shared machine the wall-time ratio swings with the load; the CPU ratio does not (the service\'s CPU against the limits\' CPU, which on two busy cores is what bounds its time).');
   const intakeRss = Math.max(...f.runs.filter((r) => r.contender === 'intake').map((r) => r.peakRssMb));
   if (Number.isFinite(intakeRss)) {
     const floor = f.intakeCheck?.['idle poll process: peak RSS MB'];
