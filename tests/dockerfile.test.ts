@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -36,27 +36,36 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('the Docker image, without a Docker engine', () => {
   it('runs the demo through its ENTRYPOINT and CMD, and its HEALTHCHECK reads the result', async () => {
-    // The final stage's COPY lines (the builder stage only has package files).
+    // The final stage's COPY lines; what it takes from the build stage is this checkout's node_modules and the dist/
+    // that the test setup compiled (tests/setup/build-dist.ts), as the build stage would have made them.
     const final = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
-    for (const m of final.matchAll(/^COPY\s+(?!--from)(.+)$/gm)) {
-      const words = m[1]!.trim().split(/\s+/);
+    const fromBuild: string[] = [];
+    for (const m of final.matchAll(/^COPY\s+(--from=\S+\s+)?(.+)$/gm)) {
+      const words = m[2]!.trim().split(/\s+/);
       const dest = words.pop()!;
       for (const src of words) {
+        const from = m[1] ? path.relative('/app', src) : src;
+        if (m[1]) fromBuild.push(from);
         const target = dest.endsWith('/') ? path.join(app, dest, path.basename(src)) : path.join(app, dest);
-        cpSync(src, target, { recursive: true });
+        mkdirSync(path.dirname(target), { recursive: true });
+        if (from === 'node_modules') symlinkSync(path.resolve(from), target);
+        else cpSync(from, target, { recursive: true });
       }
     }
-    symlinkSync(path.resolve('node_modules'), path.join(app, 'node_modules'));
-    const [bin, ...entry] = jsonArray('ENTRYPOINT');
+    expect(fromBuild.sort()).toEqual(['dist', 'node_modules']);
+    // No TypeScript sources in the image: it must run the compiled dist/.
+    expect(existsSync(path.join(app, 'src'))).toBe(false);
+    const inApp = (p: string) => p.replace(/^\/app\//, `${app}/`);
+    const [bin, ...entry] = jsonArray('ENTRYPOINT').map(inApp);
     const cmd = jsonArray('CMD');
     const e: Record<string, string> = { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env() };
     expect(e.DATA_DIR).toBe(data);
-    const started = await run(bin === 'node' ? process.execPath : bin!, [...entry, ...cmd], { cwd: app, env: e, timeout: 120_000 });
+    const started = await run(bin!, [...entry, ...cmd], { cwd: app, env: e, timeout: 120_000 });
     expect(started.stdout).toMatch(/demo: 22 new/);
 
     const health = /HEALTHCHECK[\s\S]*?CMD\s+(\[.*\])/.exec(dockerfile)![1]!;
-    const [hbin, ...hargs] = JSON.parse(health) as string[];
-    const r = await run(hbin === 'node' ? process.execPath : hbin!, hargs, { cwd: app, env: e, timeout: 60_000 });
+    const [hbin, ...hargs] = (JSON.parse(health) as string[]).map(inApp);
+    const r = await run(hbin!, hargs, { cwd: app, env: e, timeout: 60_000 });
     expect(r.stdout).toMatch(/status: ok/);
   });
 });

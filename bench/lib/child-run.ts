@@ -34,9 +34,12 @@ const PROBE = fileURLToPath(new URL('./exit-probe.mjs', import.meta.url));
 
 export interface RunOptions {
   label: string;
-  /** Script (and its arguments) to run with node. */
+  /** Script (and its arguments) to run with node; or, with tsx false, the program to execute. */
   args: string[];
-  /** Load tsx first (our TypeScript contenders); the service's bin registers it itself. */
+  /**
+   * true: `node --import tsx script` (our TypeScript contenders). false: the program is executed as a deployment
+   * executes it (the service's bin, whose first line carries its node flags); the probe comes in through NODE_OPTIONS.
+   */
   tsx: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
@@ -63,9 +66,10 @@ export async function runMeasured(o: RunOptions): Promise<Measured> {
   const logFile = path.join(o.logDir, `${slug}.log`);
   rmSync(probeOut, { force: true });
   const log = createWriteStream(logFile);
-  const argv = ['--import', PROBE, ...(o.tsx ? ['--import', 'tsx'] : []), ...o.args];
+  const [cmd, ...argv] = o.tsx ? [process.execPath, '--import', PROBE, '--import', 'tsx', ...o.args] : o.args;
+  const env = { ...o.env, BENCH_PROBE_OUT: probeOut, ...(o.tsx ? {} : { NODE_OPTIONS: `--import=${PROBE}` }) };
   const started = performance.now();
-  const child = spawn(process.execPath, argv, { cwd: o.cwd, env: { ...o.env, BENCH_PROBE_OUT: probeOut }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd!, argv, { cwd: o.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let result: Record<string, unknown> | null = null;
   let pending = '';
   child.stdout.on('data', (d: Buffer) => {

@@ -97,7 +97,9 @@ export class ParsePool {
     const worker = new Worker(workerSource(), {
       eval: true,
       execArgv: [],
-      resourceLimits: { maxOldGenerationSizeMb: this.settings.heapMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, stackSizeMb: 4 },
+      // codeRangeSizeMb: V8 otherwise reserves 128+ MB of address space per worker for code, and under an address-space
+      // cap a replacement for a crashed worker could not start.
+      resourceLimits: { maxOldGenerationSizeMb: this.settings.heapMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, codeRangeSizeMb: 64, stackSizeMb: 4 },
     });
     // Idle workers must not keep a CLI run alive; a busy one is held by its job's timer.
     worker.unref();

@@ -64,11 +64,12 @@ export interface PlanLimits {
 
 export function planParts(root: StructureNode, limits: PlanLimits): PartPlan[] {
   const plans: PartPlan[] = [];
+  let full = false;
   let seenBodyText = false;
   let seenBodyHtml = false;
 
   const visit = (node: StructureNode, forwardedIn: string | undefined, depth: number): void => {
-    if (depth > 50) return;
+    if (depth > 50 || full) return;
     const type = (node.type || 'application/octet-stream').toLowerCase();
     const part = node.part ?? '1';
     if (type.startsWith('multipart/')) {
@@ -80,7 +81,9 @@ export function planParts(root: StructureNode, limits: PlanLimits): PartPlan[] {
     const inline = node.disposition?.toLowerCase() !== 'attachment';
     const base = { part, contentType: type, filename, size, inline, forwardedIn };
     if (plans.length >= limits.maxParts) {
+      // One row says the rest was left out: a hostile mail's thousands of parts must not become thousands of rows.
       plans.push({ ...base, role: 'other', download: false, skipped: 'too_many_parts' });
+      full = true;
       return;
     }
 

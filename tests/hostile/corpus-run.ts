@@ -111,9 +111,6 @@ export async function runHostileCorpus(): Promise<HostileRun> {
 
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '', HOME: path.join(root, 'home'), TMPDIR: path.join(root, 'tmp'), LANG: 'C.UTF-8',
-      // glibc reserves 64 MB of address space per malloc arena, up to 8 per core: under a 4 GB address-space cap that
-      // leaves V8 no room for a new parse worker's code range. Two arenas are plenty for one event loop.
-      MALLOC_ARENA_MAX: '2',
       DATA_DIR: dataDir, CONFIG_DIR: path.resolve('config'), LOG_LEVEL: process.env.HOSTILE_LOG_LEVEL ?? 'warn',
       ...dovecot.env(), IMAP_TIMEOUT_MS: '60000', ...sink.env(), SMTP_TLS: 'none', DIGEST_TO: 'organizer@example.cn',
       // HOSTILE_ENV_<NAME>=value: one more variable for the service, to measure a setting.

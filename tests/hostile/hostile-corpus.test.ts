@@ -9,11 +9,12 @@ import { FULL, runHostileCorpus, SEED, type HostileRun } from './corpus-run.ts';
 /**
  * The hostile corpus (fixtures/scripts/make-hostile.ts) through the real service: a few cases of each kind by
  * default, about a thousand mails with HOSTILE_FULL=1 (npm run test:hostile). `contest-intake poll --once` runs as a
- * child process under a 4 GB address-space cap with the node flags of run-child.ts (SERVICE_NODE_FLAGS).
+ * child process under a 4 GB address-space cap, executed as a deployment executes it (bin/contest-intake.js, whose
+ * first line carries the node flags), running the dist/ the test setup compiled.
  *
  * To look closer: HOSTILE_SEED=n another corpus; HOSTILE_ONLY=family/kind one kind; HOSTILE_VERBOSE=1 each case's
  * outcome; HOSTILE_KEEP=1 keeps the temp folder (logs, database, exports); HOSTILE_LOG_LEVEL=info the service's
- * log; HOSTILE_RSS_TRACE=1 its RSS every 50 ms; HOSTILE_NODE_FLAGS, HOSTILE_ENV_<NAME>=v, HOSTILE_BIN and
+ * log; HOSTILE_RSS_TRACE=1 its RSS every 50 ms; HOSTILE_ENV_<NAME>=v, HOSTILE_BIN and
  * HOSTILE_NO_CAP=1 to measure another setting or checkout.
  */
 

@@ -23,18 +23,6 @@ export interface ChildRun {
 // HOSTILE_BIN: another checkout's bin (to measure a proposed change without touching this tree).
 const BIN = path.resolve(process.env.HOSTILE_BIN ?? 'bin/contest-intake.js');
 
-/**
- * The node command line the worker needs to hold its peak RSS under 300 MB and to run under a 4 GB address-space
- * cap (bin/contest-intake.js and the Dockerfile do not set it yet: see the hostile-senders report).
- * - `--max-semi-space-size=2 --heap-growing-percent=10`: hostile mail (tens of thousands of headers or of MIME
- *   parts) leaves 100+ MB of garbage in the main thread, and V8 lets every heap grow far before collecting it.
- *   Measured on the full corpus: peak RSS 398–426 MB without, 280 MB with; no measurable cost on ordinary mail,
- *   about a third more time on the MIME family.
- * - `--disable-wasm-trap-handler --wasm-max-mem-pages=1024`: without them every WebAssembly memory (tsx's module
- *   lexers, one per thread that loads TypeScript) reserves 8 GB of address space, or 4 GB without a declared
- *   maximum, and the process cannot start under the cap. (MALLOC_ARENA_MAX=2 in the environment goes with them.)
- */
-export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=2', '--heap-growing-percent=10', '--disable-wasm-trap-handler', '--wasm-max-mem-pages=1024'];
 const PROBE = path.resolve('tests/hostile/rss-probe.mjs');
 
 function statusOf(pid: number): { hwm: number; peak: number; rss: number } {
@@ -48,11 +36,13 @@ function statusOf(pid: number): { hwm: number; peak: number; rss: number } {
 }
 
 export function runCli(args: string[], opts: { env: Record<string, string>; cwd: string; rssFile: string; addressSpaceBytes?: number; timeoutMs: number; traceFile?: string }): Promise<ChildRun> {
-  const extra = (process.env.HOSTILE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const node = [process.execPath, ...SERVICE_NODE_FLAGS, ...extra, '--import', PROBE, BIN, ...args];
-  const [cmd, ...argv] = opts.addressSpaceBytes ? ['prlimit', `--as=${opts.addressSpaceBytes}`, ...node] : node;
+  // The command is executed as a deployment executes it (npm start, the Docker ENTRYPOINT): its first line brings
+  // the node flags and MALLOC_ARENA_MAX that bound its memory. The probe comes in through NODE_OPTIONS.
+  const command = [BIN, ...args];
+  const [cmd, ...argv] = opts.addressSpaceBytes ? ['prlimit', `--as=${opts.addressSpaceBytes}`, ...command] : command;
   const started = Date.now();
-  const child = spawn(cmd!, argv, { cwd: opts.cwd, env: { ...opts.env, HOSTILE_RSS_FILE: opts.rssFile }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = { ...opts.env, HOSTILE_RSS_FILE: opts.rssFile, NODE_OPTIONS: `--import=${PROBE}` };
+  const child = spawn(cmd!, argv, { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (b: Buffer) => { if (stdout.length < 20_000_000) stdout += b.toString('utf8'); });
