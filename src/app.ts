@@ -39,7 +39,7 @@ export function createApp(config: AppConfig, log: Logger, clock: Clock = systemC
   const db = openDatabase(config.dataDir);
   const archive = new Archive(path.join(config.dataDir, 'archive'));
   const ownAddresses = [...new Set([config.contest.mailbox, config.mailFrom, config.imap?.user].filter((a): a is string => !!a && a.includes('@')))];
-  const deps: IngestDeps = { db, archive, contest: config.contest, ownAddresses, mailFrom: config.mailFrom, extract: (msg) => extractMessage(msg, { contest: config.contest }), log };
+  const deps: IngestDeps = { db, archive, contest: config.contest, ownAddresses, mailFrom: config.mailFrom, extract: (msg) => extractMessage(msg, { contest: config.contest, heapMb: config.parseHeapMb }), log };
   const mailer = createMailer(config.smtp, config.dataDir);
   return {
     config, log, db, archive, clock, limits: planLimits(config), deps, mailer, version: VERSION,

@@ -104,6 +104,7 @@ const envSchema = z.object({
   TZ_CONTEST: optionalString,
   PART_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   POLL_BATCH: z.coerce.number().int().positive().max(1000).default(50),
+  PARSE_HEAP_MB: z.coerce.number().int().min(32).max(4096).default(96),
   STALE_AFTER_MINUTES: z.coerce.number().int().positive().default(30),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
@@ -142,6 +143,8 @@ export interface AppConfig {
   digestCron: string;
   partMaxBytes: number;
   pollBatch: number;
+  /** Heap cap of the document parse worker: with the main thread's ~170 MB, what bounds the process's peak RSS. */
+  parseHeapMb: number;
   staleAfterMinutes: number;
   logLevel: EnvConfig['LOG_LEVEL'];
 }
@@ -223,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     digestCron: e.DIGEST_CRON ?? contest.digest.cron,
     partMaxBytes: e.PART_MAX_BYTES,
     pollBatch: e.POLL_BATCH,
+    parseHeapMb: e.PARSE_HEAP_MB,
     staleAfterMinutes: e.STALE_AFTER_MINUTES,
     logLevel: e.LOG_LEVEL,
   };

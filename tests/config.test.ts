@@ -22,6 +22,8 @@ describe('configuration', () => {
     expect(c.contest.deadline).toBe('2024-09-25');
     expect(c.contest.units.length).toBeGreaterThan(30);
     expect(c.pollCron).toBe('*/5 * * * *');
+    expect(c.parseHeapMb).toBe(96);
+    expect(loadConfig({ PARSE_HEAP_MB: '160' }).parseHeapMb).toBe(160);
   });
 
   it('names the variable that is wrong', () => {
@@ -29,6 +31,7 @@ describe('configuration', () => {
     expect(failure({ IMAP_TLS: 'ssl' })).toMatch(/IMAP_TLS/);
     expect(failure({ IMAP_HOST: 'imap.126.com' })).toMatch(/IMAP_USER and IMAP_PASS/);
     expect(failure({ DIGEST_TO: 'organizer-at-example' })).toMatch(/DIGEST_TO/);
+    expect(failure({ PARSE_HEAP_MB: '8' })).toMatch(/PARSE_HEAP_MB/);
   });
 
   it('reads secrets from NAME_FILE', () => {
