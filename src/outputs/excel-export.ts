@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { maskPhone, maskPhonesInText } from '../privacy.ts';
 import { ENTRY_STATUS_LABELS, KIND_LABELS, MESSAGE_STATUS_LABELS, REPLY_LABELS, label } from './labels.ts';
 import { localStamp } from './local-day.ts';
@@ -148,8 +148,8 @@ function messagesSheet(wb: ExcelJS.Workbook, data: ExportData, opts: ExcelOption
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: 8 } };
 }
 
-export function buildWorkbook(data: ExportData, opts: ExcelOptions = {}): ExcelJS.Workbook {
-  const wb = new ExcelJS.Workbook();
+function buildWorkbook(Excel: typeof ExcelJS, data: ExportData, opts: ExcelOptions): ExcelJS.Workbook {
+  const wb = new Excel.Workbook();
   wb.creator = 'contest-intake';
   wb.title = `${data.contestName} 作品汇总`;
   wb.created = new Date(data.generatedAt);
@@ -165,5 +165,7 @@ export function buildWorkbook(data: ExportData, opts: ExcelOptions = {}): ExcelJ
 }
 
 export async function renderXlsx(data: ExportData, opts: ExcelOptions = {}): Promise<Buffer> {
-  return Buffer.from(await buildWorkbook(data, opts).xlsx.writeBuffer());
+  // Loaded on first use: exceljs and its ~400 modules are 25 MB of memory that a poll never needs.
+  const { default: Excel } = await import('exceljs');
+  return Buffer.from(await buildWorkbook(Excel, data, opts).xlsx.writeBuffer());
 }
