@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderEntriesCsv } from '../../src/outputs/csv-export.ts';
 import { renderXlsx } from '../../src/outputs/excel-export.ts';
@@ -99,6 +100,9 @@ describe('the workbook', () => {
     const valid = data.entries.filter((e) => e.status === 'valid').length;
     expect(judging.actualRowCount).toBeGreaterThanOrEqual(valid + 1);
     expect(['N2', 'O2', 'N3', 'O3', 'N4', 'O4', 'N5', 'O5'].map((c) => judging.getCell(c).value)).toEqual(['一等奖', 3, '二等奖', 6, '三等奖', 9, '优秀奖', 50]);
+    // The spreadsheet recomputes the totals on open (the formulas are written without a cached result).
+    const book = await (await JSZip.loadAsync(await renderXlsx(data))).file('xl/workbook.xml')!.async('string');
+    expect(book).toMatch(/<calcPr [^>]*fullCalcOnLoad="1"/);
   });
 
   it('opens in real LibreOffice without error, values intact, formulas computed, injected formulas inert', async () => {
