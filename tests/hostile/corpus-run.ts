@@ -8,7 +8,6 @@ import { silentLogger } from '../../src/logger.ts';
 import { deliverOutbox, type DeliveryReport } from '../../src/outputs/deliver-outbox.ts';
 import { localDay } from '../../src/outputs/local-day.ts';
 import { createMailer } from '../../src/outputs/mailer.ts';
-import { runDigest } from '../../src/outputs/send-digest.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { CORPUS_DAY, DEFAULT_SEED, makeHostileCorpus, type HostileCase } from '../../fixtures/scripts/make-hostile.ts';
 import { startDovecot, type DovecotHandle } from '../setup/dovecot.ts';
@@ -55,6 +54,7 @@ export interface HostileRun {
   xlsxFile: string;
   csvFile: string;
   exports: ChildRun[];
+  digests: ChildRun[];
   db: Database.Database;
   appendMs: number;
   dispose(): Promise<void>;
@@ -143,11 +143,16 @@ export async function runHostileCorpus(): Promise<HostileRun> {
     const delivery = await deliverOutbox({ db, mailer, from: { name: config.contest.name, address: config.mailFrom }, log: silentLogger() }, later, { spacingMs: 0, limit: 100_000 });
     mailer.close();
 
-    const digestDeps = { db, config, mailer: createMailer(null, dataDir), log: silentLogger() };
-    const digest = await runDigest(digestDeps, { date: CORPUS_DAY, now: new Date(), send: false });
-    // Caps are counted on the day the replies were recorded (today), so "who was capped" is in today's digest.
-    const capped = await runDigest(digestDeps, { date: localDay(new Date(), config.contest.timezone), now: new Date(), send: false });
     db.close();
+
+    // The digests and exports run as the worker runs them, each in a process of its own whose memory is measured.
+    const today = localDay(new Date(), config.contest.timezone);
+    const digests: ChildRun[] = [];
+    // Caps are counted on the day the replies were recorded (today), so "who was capped" is in today's digest.
+    for (const day of [CORPUS_DAY, today]) {
+      digests.push(await runCli(['digest', '--date', day], { env, cwd: path.join(root, 'cwd'), rssFile: path.join(root, `d-rss-${day}.json`), timeoutMs: 300_000 }));
+    }
+    const digestFile = (day: string) => path.join(dataDir, 'digests', `${day}.html`);
 
     const xlsxFile = path.join(root, 'export.xlsx');
     const csvFile = path.join(root, 'export.csv');
@@ -162,8 +167,8 @@ export async function runHostileCorpus(): Promise<HostileRun> {
     const readOnly = new Database(path.join(dataDir, 'contest-intake.db'), { readonly: true });
     return {
       root, dataDir, config, appended, refused, poll, polls, before, after, canaryHits: canary.hits, delivery, sent: [...sink.messages],
-      digestHtml: readFileSync(digest.htmlFile, 'utf8'), cappedDigestHtml: readFileSync(capped.htmlFile, 'utf8'),
-      xlsxFile, csvFile, exports, db: readOnly, appendMs,
+      digestHtml: readFileSync(digestFile(CORPUS_DAY), 'utf8'), cappedDigestHtml: readFileSync(digestFile(today), 'utf8'),
+      xlsxFile, csvFile, exports, digests, db: readOnly, appendMs,
       async dispose() {
         readOnly.close();
         await canary.stop();
