@@ -14,6 +14,7 @@ const run = promisify(execFile);
 const dockerfile = readFileSync('Dockerfile', 'utf8');
 const root = mkdtempSync(path.join(tmpdir(), 'ci-image-'));
 const app = path.join(root, 'app');
+const build = path.join(root, 'build');
 const data = path.join(root, 'data');
 
 function jsonArray(instruction: string): string[] {
@@ -34,24 +35,38 @@ function env(): Record<string, string> {
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+/** Does a stage's COPY lines: plain ones from this checkout, --from ones from `stageRoot`; returns the latter. */
+function copyLines(stage: string, stageRoot: string, into: string): string[] {
+  const fromStage: string[] = [];
+  for (const m of stage.matchAll(/^COPY\s+(--from=\S+\s+)?(.+)$/gm)) {
+    const words = m[2]!.trim().split(/\s+/);
+    const dest = words.pop()!;
+    for (const src of words) {
+      const from = m[1] ? path.join(stageRoot, path.relative('/app', src)) : src;
+      if (m[1]) fromStage.push(path.relative('/app', src));
+      const target = dest.endsWith('/') ? path.join(into, dest, path.basename(src)) : path.join(into, dest);
+      mkdirSync(path.dirname(target), { recursive: true });
+      if (path.basename(from) === 'node_modules') symlinkSync(path.resolve('node_modules'), target);
+      else cpSync(from, target, { recursive: true, dereference: false });
+    }
+  }
+  return fromStage;
+}
+
 describe('the Docker image, without a Docker engine', () => {
   it('runs the demo through its ENTRYPOINT and CMD, and its HEALTHCHECK reads the result', async () => {
-    // The final stage's COPY lines; what it takes from the build stage is this checkout's node_modules and the dist/
-    // that the test setup compiled (tests/setup/build-dist.ts), as the build stage would have made them.
+    // The build stage: its COPY lines into a folder of their own (with this checkout's node_modules for its `npm ci`),
+    // then its build command, so a file the build forgets fails here.
+    const buildStage = dockerfile.slice(dockerfile.indexOf('AS build'), dockerfile.lastIndexOf('\nFROM '));
+    copyLines(buildStage, '.', build);
+    symlinkSync(path.resolve('node_modules'), path.join(build, 'node_modules'));
+    const buildCmd = /^RUN (npm run build)\b/m.exec(buildStage);
+    expect(buildCmd, 'the build stage compiles with npm run build').not.toBeNull();
+    await run('npm', ['run', 'build', '--silent'], { cwd: build, timeout: 120_000 });
+
+    // The final stage's COPY lines; what it takes from the build stage comes from that folder.
     const final = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
-    const fromBuild: string[] = [];
-    for (const m of final.matchAll(/^COPY\s+(--from=\S+\s+)?(.+)$/gm)) {
-      const words = m[2]!.trim().split(/\s+/);
-      const dest = words.pop()!;
-      for (const src of words) {
-        const from = m[1] ? path.relative('/app', src) : src;
-        if (m[1]) fromBuild.push(from);
-        const target = dest.endsWith('/') ? path.join(app, dest, path.basename(src)) : path.join(app, dest);
-        mkdirSync(path.dirname(target), { recursive: true });
-        if (from === 'node_modules') symlinkSync(path.resolve(from), target);
-        else cpSync(from, target, { recursive: true });
-      }
-    }
+    const fromBuild = copyLines(final, build, app);
     expect(fromBuild.sort()).toEqual(['dist', 'node_modules']);
     // No TypeScript sources in the image: it must run the compiled dist/.
     expect(existsSync(path.join(app, 'src'))).toBe(false);
