@@ -5,9 +5,24 @@ import { endOfLocalDay } from '../validate/contest-time.ts';
  * day, and the deadline is a local day. Intl knows the zone rules; no date library.
  */
 
+// Building a DateTimeFormat costs far more than using one (localDay runs several times per message): one per use and
+// zone, kept.
+const formats = new Map<string, Intl.DateTimeFormat>();
+function format(use: 'day' | 'stamp', timeZone: string): Intl.DateTimeFormat {
+  const key = `${use} ${timeZone}`;
+  let f = formats.get(key);
+  if (!f) {
+    // en-CA writes YYYY-MM-DD.
+    f = use === 'day'
+      ? new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+      : new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    formats.set(key, f);
+  }
+  return f;
+}
+
 export function localDay(at: Date, timeZone: string): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  return format('day', timeZone).format(at);
 }
 
 /** 2024-06-30 + 1 → 2024-07-01 (plain calendar arithmetic, no zone involved). */
@@ -44,9 +59,7 @@ export function isIsoDay(value: string): boolean {
 export function localStamp(at: Date | string, timeZone: string): string {
   const d = typeof at === 'string' ? new Date(at) : at;
   if (Number.isNaN(d.getTime())) return '';
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
-  }).formatToParts(d);
+  const parts = format('stamp', timeZone).formatToParts(d);
   const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }

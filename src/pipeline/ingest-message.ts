@@ -99,7 +99,7 @@ function replyContext(msg: IncomingMessage, a: Assessment): ReturnType<typeof re
 export async function ingestMessage(msg: IncomingMessage, deps: IngestDeps, now: Date, position?: MailboxPosition): Promise<IngestOutcome> {
   const assessment = await assessMessage(msg, deps);
   const { classification } = assessment;
-  const record = archiveAndDescribe(msg, deps.archive, classification,
+  const record = describe(msg, await archiveParts(msg, deps.archive), classification,
     statusOf(classification.kind, assessment.ownProblems, assessment.extraction.manualReview.length), assessment.ownProblems);
 
   const outcome = deps.db.transaction(() => {
@@ -122,9 +122,29 @@ export async function ingestMessage(msg: IncomingMessage, deps: IngestDeps, now:
   return outcome;
 }
 
-function archiveAndDescribe(msg: IncomingMessage, archive: Archive, c: Classification, status: MessageStatus, problems: Problem[]): MessageRecord {
-  const keys = new Map<string, string>();
-  for (const a of msg.attachments) if (a.content) keys.set(a.partId, archive.put(a.content));
+interface ArchiveKeys {
+  headers: string;
+  text: string | null;
+  html: string | null;
+  /** By part id. */
+  attachments: Map<string, string>;
+}
+
+/** Everything downloaded goes to the archive before the record that names it is committed. */
+async function archiveParts(msg: IncomingMessage, archive: Archive): Promise<ArchiveKeys> {
+  const withContent = msg.attachments.filter((a) => a.content);
+  const bodies = [msg.text, msg.html].filter((b): b is string => !!b);
+  const [headers, ...rest] = await archive.putMany([msg.rawHeaders, ...bodies, ...withContent.map((a) => a.content!)]);
+  const next = (present: unknown) => (present ? rest.shift()! : null);
+  return {
+    headers: headers!,
+    text: next(msg.text),
+    html: next(msg.html),
+    attachments: new Map(withContent.map((a) => [a.partId, rest.shift()!])),
+  };
+}
+
+function describe(msg: IncomingMessage, keys: ArchiveKeys, c: Classification, status: MessageStatus, problems: Problem[]): MessageRecord {
   return {
     contentHash: msg.contentHash,
     messageId: msg.headers.messageId,
@@ -143,10 +163,10 @@ function archiveAndDescribe(msg: IncomingMessage, archive: Archive, c: Classific
     status,
     problems,
     error: null,
-    headersKey: archive.put(msg.rawHeaders),
-    textKey: msg.text ? archive.put(msg.text) : null,
-    htmlKey: msg.html ? archive.put(msg.html) : null,
-    attachments: toStoredAttachments(msg, keys),
+    headersKey: keys.headers,
+    textKey: keys.text,
+    htmlKey: keys.html,
+    attachments: toStoredAttachments(msg, keys.attachments),
   };
 }
 
@@ -164,7 +184,9 @@ export function recordUnprocessable(
 ): number {
   const asMessage: IncomingMessage = { ...msg, text: null, html: null, attachments: [] };
   const classification = classifyMessage(asMessage, deps.contest, deps.ownAddresses);
-  const record = archiveAndDescribe(asMessage, deps.archive, classification, status, classification.problems);
+  // Only the header block to keep: written synchronously, so a failure is recorded in one step.
+  const keys: ArchiveKeys = { headers: deps.archive.put(msg.rawHeaders), text: null, html: null, attachments: new Map() };
+  const record = describe(asMessage, keys, classification, status, classification.problems);
   record.error = error.slice(0, 2000);
   const id = deps.db.transaction(() => {
     const messageId = insertMessage(deps.db, record, now);

@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { Db } from './db.ts';
+import { prepared } from './prepared.ts';
 import type { Problem } from '../validate/problem.ts';
 import { problem } from '../validate/problem.ts';
 import { partyOf, resolveWorks, type WorkResolution, type WorkRow } from '../validate/resolve-works.ts';
@@ -92,22 +92,6 @@ function toEntry(r: EntryRow): StoredEntry {
   };
 }
 
-// Statements compiled once per connection: recording runs once per message, over thousands of messages.
-const statements = new WeakMap<Db, Map<string, Database.Statement<unknown[]>>>();
-function stmt(db: Db, sql: string): Database.Statement<unknown[]> {
-  let cache = statements.get(db);
-  if (!cache) {
-    cache = new Map();
-    statements.set(db, cache);
-  }
-  let s = cache.get(sql);
-  if (!s) {
-    s = db.prepare(sql);
-    cache.set(sql, s);
-  }
-  return s;
-}
-
 function assertInTransaction(db: Db): void {
   // Entries written outside the caller's transaction could outlive a message whose processing failed.
   if (!db.inTransaction) throw new Error('entries must be recorded inside the transaction that stores their message');
@@ -128,10 +112,10 @@ function emptySeeds(): Seeds {
 function addSeeds(db: Db, seeds: Seeds, ids: readonly number[]): void {
   if (!ids.length) return;
   const json = JSON.stringify(ids);
-  for (const { link } of stmt(db, 'SELECT link FROM entry_links WHERE entry_id IN (SELECT value FROM json_each(?))').all(json) as { link: string }[]) {
+  for (const { link } of prepared(db, 'SELECT link FROM entry_links WHERE entry_id IN (SELECT value FROM json_each(?))').all(json) as { link: string }[]) {
     seeds.links.add(link);
   }
-  const rows = stmt(db, 'SELECT party, title_key FROM entries WHERE id IN (SELECT value FROM json_each(?)) AND title_key IS NOT NULL')
+  const rows = prepared(db, 'SELECT party, title_key FROM entries WHERE id IN (SELECT value FROM json_each(?)) AND title_key IS NOT NULL')
     .all(json) as { party: string; title_key: string }[];
   for (const { party, title_key } of rows) seeds.partyTitles.set(`${party}\u0000${title_key}`, [party, title_key]);
 }
@@ -143,8 +127,8 @@ function component(db: Db, seeds: Seeds): number[] {
   const seenPts = new Set<string>();
   let links = [...seeds.links];
   let pts = [...seeds.partyTitles.entries()];
-  const byLink = stmt(db, 'SELECT DISTINCT entry_id AS id FROM entry_links WHERE link IN (SELECT value FROM json_each(?))');
-  const byPartyTitle = stmt(db, 'SELECT id FROM entries WHERE party = ? AND title_key = ?');
+  const byLink = prepared(db, 'SELECT DISTINCT entry_id AS id FROM entry_links WHERE link IN (SELECT value FROM json_each(?))');
+  const byPartyTitle = prepared(db, 'SELECT id FROM entries WHERE party = ? AND title_key = ?');
   while (links.length || pts.length) {
     const found: number[] = [];
     for (const l of links) seenLinks.add(l);
@@ -190,9 +174,9 @@ function reresolve(db: Db, seeds: Seeds): void {
   const ids = component(db, seeds);
   if (!ids.length) return;
   const json = JSON.stringify(ids);
-  const rows = stmt(db, 'SELECT * FROM entries WHERE id IN (SELECT value FROM json_each(?))').all(json) as EntryRow[];
+  const rows = prepared(db, 'SELECT * FROM entries WHERE id IN (SELECT value FROM json_each(?))').all(json) as EntryRow[];
   const linksOf = new Map<number, string[]>();
-  for (const { entry_id, link } of stmt(db, 'SELECT entry_id, link FROM entry_links WHERE entry_id IN (SELECT value FROM json_each(?)) ORDER BY rowid')
+  for (const { entry_id, link } of prepared(db, 'SELECT entry_id, link FROM entry_links WHERE entry_id IN (SELECT value FROM json_each(?)) ORDER BY rowid')
     .all(json) as { entry_id: number; link: string }[]) {
     linksOf.set(entry_id, [...(linksOf.get(entry_id) ?? []), link]);
   }
@@ -202,7 +186,7 @@ function reresolve(db: Db, seeds: Seeds): void {
   }));
   const resolved = resolveWorks(work);
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const update = stmt(db, `UPDATE entries SET status = @status, problems = @problems, duplicate_of = @duplicate_of,
+  const update = prepared(db, `UPDATE entries SET status = @status, problems = @problems, duplicate_of = @duplicate_of,
     supersedes = @supersedes, merged = @merged, credited_unit = @credited_unit WHERE id = @id`);
   for (const row of rows) {
     const r = resolved.get(row.id)!;
@@ -217,13 +201,13 @@ function reresolve(db: Db, seeds: Seeds): void {
 }
 
 function idsOfMessage(db: Db, messageId: number, fromIndex = 0): number[] {
-  return (stmt(db, 'SELECT id FROM entries WHERE message_id = ? AND source_index >= ?').all(messageId, fromIndex) as { id: number }[])
+  return (prepared(db, 'SELECT id FROM entries WHERE message_id = ? AND source_index >= ?').all(messageId, fromIndex) as { id: number }[])
     .map((r) => r.id);
 }
 
 function deleteRows(db: Db, ids: readonly number[]): void {
   if (!ids.length) return;
-  stmt(db, 'DELETE FROM entries WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids));
+  prepared(db, 'DELETE FROM entries WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids));
 }
 
 /**
@@ -236,7 +220,7 @@ export function recordEntries(db: Db, input: RecordEntriesInput, now: Date): Sto
   const seeds = emptySeeds();
   // What the message's rows touched before this recording must be resolved again too (a link may have changed).
   addSeeds(db, seeds, idsOfMessage(db, input.messageId));
-  const upsert = stmt(db, `INSERT INTO entries (message_id, source_index, source_row, form, message_kind, sender, forwarded_from,
+  const upsert = prepared(db, `INSERT INTO entries (message_id, source_index, source_row, form, message_kind, sender, forwarded_from,
       party, recommended_by_unit, recommender_text, title, title_key, authors, occupation, unit_text, links, other_links,
       primary_link, phone, address, intro, new_employment, validation_problems, raw, received_at, created_at, status, problems)
     VALUES (@message_id, @source_index, @source_row, @form, @message_kind, @sender, @forwarded_from, @party, @recommended_by_unit,
@@ -251,8 +235,8 @@ export function recordEntries(db: Db, input: RecordEntriesInput, now: Date): Sto
       new_employment = excluded.new_employment, validation_problems = excluded.validation_problems, raw = excluded.raw,
       received_at = excluded.received_at
     RETURNING id`);
-  const clearLinks = stmt(db, 'DELETE FROM entry_links WHERE entry_id = ?');
-  const addLink = stmt(db, 'INSERT OR IGNORE INTO entry_links (entry_id, link) VALUES (?, ?)');
+  const clearLinks = prepared(db, 'DELETE FROM entry_links WHERE entry_id = ?');
+  const addLink = prepared(db, 'INSERT OR IGNORE INTO entry_links (entry_id, link) VALUES (?, ?)');
   const sender = input.sender?.trim().toLowerCase() || null;
   const written: number[] = [];
   for (const [index, draft] of input.drafts.entries()) {
@@ -300,10 +284,10 @@ export function listEntries(db: Db, opts: { messageId?: number; includeSupersede
   }
   if (opts.includeSuperseded === false) where.push("status <> 'superseded'");
   const sql = `SELECT * FROM entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY received_at, message_id, source_index`;
-  return (stmt(db, sql).all(...params) as EntryRow[]).map(toEntry);
+  return (prepared(db, sql).all(...params) as EntryRow[]).map(toEntry);
 }
 
 export function getEntry(db: Db, id: number): StoredEntry | null {
-  const row = stmt(db, 'SELECT * FROM entries WHERE id = ?').get(id) as EntryRow | undefined;
+  const row = prepared(db, 'SELECT * FROM entries WHERE id = ?').get(id) as EntryRow | undefined;
   return row ? toEntry(row) : null;
 }

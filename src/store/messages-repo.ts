@@ -1,4 +1,5 @@
 import type { Db } from './db.ts';
+import { prepared } from './prepared.ts';
 import type { IncomingMessage } from '../mailbox/incoming-message.ts';
 import type { MessageKind } from '../classify/classify-message.ts';
 import type { Problem } from '../validate/problem.ts';
@@ -48,13 +49,13 @@ export interface MessageRecord {
 }
 
 export function getPosition(db: Db, mailbox: string): Position | null {
-  const row = db.prepare('SELECT mailbox, uid_validity, last_uid FROM mailbox_state WHERE mailbox = ?').get(mailbox) as
+  const row = prepared(db, 'SELECT mailbox, uid_validity, last_uid FROM mailbox_state WHERE mailbox = ?').get(mailbox) as
     { mailbox: string; uid_validity: number; last_uid: number } | undefined;
   return row ? { mailbox: row.mailbox, uidValidity: row.uid_validity, lastUid: row.last_uid } : null;
 }
 
 export function setPosition(db: Db, pos: Position, now: Date): void {
-  db.prepare(`INSERT INTO mailbox_state (mailbox, uid_validity, last_uid, updated_at) VALUES (?, ?, ?, ?)
+  prepared(db, `INSERT INTO mailbox_state (mailbox, uid_validity, last_uid, updated_at) VALUES (?, ?, ?, ?)
     ON CONFLICT (mailbox) DO UPDATE SET uid_validity = excluded.uid_validity,
       last_uid = CASE WHEN mailbox_state.uid_validity = excluded.uid_validity THEN max(mailbox_state.last_uid, excluded.last_uid) ELSE excluded.last_uid END,
       updated_at = excluded.updated_at`)
@@ -62,25 +63,25 @@ export function setPosition(db: Db, pos: Position, now: Date): void {
 }
 
 export function findByHash(db: Db, contentHash: string): { id: number; mailbox: string | null; uidValidity: number | null; uid: number | null } | null {
-  const row = db.prepare('SELECT id, mailbox, uid_validity, uid FROM messages WHERE content_hash = ?').get(contentHash) as
+  const row = prepared(db, 'SELECT id, mailbox, uid_validity, uid FROM messages WHERE content_hash = ?').get(contentHash) as
     { id: number; mailbox: string | null; uid_validity: number | null; uid: number | null } | undefined;
   return row ? { id: row.id, mailbox: row.mailbox, uidValidity: row.uid_validity, uid: row.uid } : null;
 }
 
 /** After a UIDVALIDITY change the same message has a new UID: the record follows it, nothing is processed again. */
 export function relinkUid(db: Db, id: number, mailbox: string, uidValidity: number, uid: number): void {
-  db.prepare('UPDATE messages SET mailbox = ?, uid_validity = ?, uid = ? WHERE id = ?').run(mailbox, uidValidity, uid, id);
+  prepared(db, 'UPDATE messages SET mailbox = ?, uid_validity = ?, uid = ? WHERE id = ?').run(mailbox, uidValidity, uid, id);
 }
 
 export function insertMessage(db: Db, r: MessageRecord, now: Date): number {
-  const info = db.prepare(`INSERT INTO messages (content_hash, message_id, mailbox, uid_validity, uid, source_file, from_address,
+  const info = prepared(db, `INSERT INTO messages (content_hash, message_id, mailbox, uid_validity, uid, source_file, from_address,
       from_name, reply_to, subject, received_at, size, kind, kind_reason, status, problems, error, headers_key, text_key, html_key,
       ingested_at, processed_at)
     VALUES (@contentHash, @messageId, @mailbox, @uidValidity, @uid, @sourceFile, @fromAddress, @fromName, @replyTo, @subject,
       @receivedAt, @size, @kind, @kindReason, @status, @problems, @error, @headersKey, @textKey, @htmlKey, @now, @now)`)
     .run({ ...r, receivedAt: r.receivedAt.toISOString(), problems: JSON.stringify(r.problems), now: now.toISOString(), attachments: undefined });
   const id = Number(info.lastInsertRowid);
-  const att = db.prepare(`INSERT INTO attachments (message_id, part, filename, content_type, size, inline, downloaded, skipped, sha256, forwarded_from)
+  const att = prepared(db, `INSERT INTO attachments (message_id, part, filename, content_type, size, inline, downloaded, skipped, sha256, forwarded_from)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   for (const a of r.attachments) {
     att.run(id, a.part, a.filename, a.contentType, a.size, a.inline ? 1 : 0, a.downloaded ? 1 : 0, a.skipped, a.sha256, a.forwardedFrom);
@@ -90,7 +91,7 @@ export function insertMessage(db: Db, r: MessageRecord, now: Date): number {
 
 /** `reprocess` rewrites the verdict of a message already stored; its identity and archive keys never change. */
 export function updateVerdict(db: Db, id: number, v: Pick<MessageRecord, 'kind' | 'kindReason' | 'status' | 'problems' | 'error'>, now: Date): void {
-  db.prepare('UPDATE messages SET kind = ?, kind_reason = ?, status = ?, problems = ?, error = ?, processed_at = ? WHERE id = ?')
+  prepared(db, 'UPDATE messages SET kind = ?, kind_reason = ?, status = ?, problems = ?, error = ?, processed_at = ? WHERE id = ?')
     .run(v.kind, v.kindReason, v.status, JSON.stringify(v.problems), v.error, now.toISOString(), id);
 }
 
@@ -98,35 +99,35 @@ export function updateVerdict(db: Db, id: number, v: Pick<MessageRecord, 'kind' 
 
 /** Counted and committed before the risky work, so a message that crashes the process is still counted. */
 export function noteAttempt(db: Db, pos: { mailbox: string; uidValidity: number; uid: number }, what: string, now: Date): number {
-  db.prepare(`INSERT INTO message_failures (mailbox, uid_validity, uid, attempts, last_error, updated_at) VALUES (?, ?, ?, 1, ?, ?)
+  prepared(db, `INSERT INTO message_failures (mailbox, uid_validity, uid, attempts, last_error, updated_at) VALUES (?, ?, ?, 1, ?, ?)
     ON CONFLICT (mailbox, uid_validity, uid) DO UPDATE SET attempts = attempts + 1, last_error = excluded.last_error, updated_at = excluded.updated_at`)
     .run(pos.mailbox, pos.uidValidity, pos.uid, what, now.toISOString());
-  const row = db.prepare('SELECT attempts FROM message_failures WHERE mailbox = ? AND uid_validity = ? AND uid = ?')
+  const row = prepared(db, 'SELECT attempts FROM message_failures WHERE mailbox = ? AND uid_validity = ? AND uid = ?')
     .get(pos.mailbox, pos.uidValidity, pos.uid) as { attempts: number };
   return row.attempts;
 }
 
 export function attemptsOf(db: Db, pos: { mailbox: string; uidValidity: number; uid: number }): number {
-  const row = db.prepare('SELECT attempts FROM message_failures WHERE mailbox = ? AND uid_validity = ? AND uid = ?')
+  const row = prepared(db, 'SELECT attempts FROM message_failures WHERE mailbox = ? AND uid_validity = ? AND uid = ?')
     .get(pos.mailbox, pos.uidValidity, pos.uid) as { attempts: number } | undefined;
   return row?.attempts ?? 0;
 }
 
 export function clearAttempts(db: Db, pos: { mailbox: string; uidValidity: number; uid: number }): void {
-  db.prepare('DELETE FROM message_failures WHERE mailbox = ? AND uid_validity = ? AND uid = ?').run(pos.mailbox, pos.uidValidity, pos.uid);
+  prepared(db, 'DELETE FROM message_failures WHERE mailbox = ? AND uid_validity = ? AND uid = ?').run(pos.mailbox, pos.uidValidity, pos.uid);
 }
 
 // ---- poll runs ----------------------------------------------------------------------------------------------
 
 export function startPollRun(db: Db, source: string, now: Date): number {
   // A run left 'running' by a killed process is closed as failed, so status never shows a ghost poll.
-  db.prepare("UPDATE poll_runs SET status = 'failed', error_code = 'interrupted', error = 'the process stopped during this poll', finished_at = ? WHERE status = 'running'")
+  prepared(db, "UPDATE poll_runs SET status = 'failed', error_code = 'interrupted', error = 'the process stopped during this poll', finished_at = ? WHERE status = 'running'")
     .run(now.toISOString());
-  return Number(db.prepare("INSERT INTO poll_runs (source, started_at, status) VALUES (?, ?, 'running')").run(source, now.toISOString()).lastInsertRowid);
+  return Number(prepared(db, "INSERT INTO poll_runs (source, started_at, status) VALUES (?, ?, 'running')").run(source, now.toISOString()).lastInsertRowid);
 }
 
 export function finishPollRun(db: Db, id: number, r: { ok: boolean; fetched: number; known: number; failed: number; errorCode?: string; error?: string }, now: Date): void {
-  db.prepare('UPDATE poll_runs SET status = ?, finished_at = ?, fetched = ?, known = ?, failed = ?, error_code = ?, error = ? WHERE id = ?')
+  prepared(db, 'UPDATE poll_runs SET status = ?, finished_at = ?, fetched = ?, known = ?, failed = ?, error_code = ?, error = ? WHERE id = ?')
     .run(r.ok ? 'ok' : 'failed', now.toISOString(), r.fetched, r.known, r.failed, r.errorCode ?? null, r.error ?? null, id);
 }
 
@@ -145,31 +146,31 @@ export interface PollRunRow {
 const POLL_COLUMNS = 'source, started_at AS startedAt, finished_at AS finishedAt, status, fetched, known, failed, error_code AS errorCode, error';
 
 export function lastPollRun(db: Db): PollRunRow | null {
-  return (db.prepare(`SELECT ${POLL_COLUMNS} FROM poll_runs ORDER BY id DESC LIMIT 1`).get() as PollRunRow | undefined) ?? null;
+  return (prepared(db, `SELECT ${POLL_COLUMNS} FROM poll_runs ORDER BY id DESC LIMIT 1`).get() as PollRunRow | undefined) ?? null;
 }
 
 export function lastGoodPollRun(db: Db): PollRunRow | null {
-  return (db.prepare(`SELECT ${POLL_COLUMNS} FROM poll_runs WHERE status = 'ok' ORDER BY id DESC LIMIT 1`).get() as PollRunRow | undefined) ?? null;
+  return (prepared(db, `SELECT ${POLL_COLUMNS} FROM poll_runs WHERE status = 'ok' ORDER BY id DESC LIMIT 1`).get() as PollRunRow | undefined) ?? null;
 }
 
 export function lastFailedPollRun(db: Db): PollRunRow | null {
-  return (db.prepare(`SELECT ${POLL_COLUMNS} FROM poll_runs WHERE status = 'failed' ORDER BY id DESC LIMIT 1`).get() as PollRunRow | undefined) ?? null;
+  return (prepared(db, `SELECT ${POLL_COLUMNS} FROM poll_runs WHERE status = 'failed' ORDER BY id DESC LIMIT 1`).get() as PollRunRow | undefined) ?? null;
 }
 
 // ---- reading back -------------------------------------------------------------------------------------------
 
 export function countsByKind(db: Db): Record<string, number> {
-  const rows = db.prepare('SELECT kind, count(*) AS n FROM messages GROUP BY kind').all() as { kind: string; n: number }[];
+  const rows = prepared(db, 'SELECT kind, count(*) AS n FROM messages GROUP BY kind').all() as { kind: string; n: number }[];
   return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
 }
 
 export function countsByStatus(db: Db): Record<string, number> {
-  const rows = db.prepare('SELECT status, count(*) AS n FROM messages GROUP BY status').all() as { status: string; n: number }[];
+  const rows = prepared(db, 'SELECT status, count(*) AS n FROM messages GROUP BY status').all() as { status: string; n: number }[];
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
 
 export function allPositions(db: Db): Position[] {
-  return (db.prepare('SELECT mailbox, uid_validity AS uidValidity, last_uid AS lastUid FROM mailbox_state').all() as Position[]);
+  return (prepared(db, 'SELECT mailbox, uid_validity AS uidValidity, last_uid AS lastUid FROM mailbox_state').all() as Position[]);
 }
 
 export interface MessageRow {
@@ -199,9 +200,9 @@ export interface MessageRow {
 
 /** Walks the table in pages: exports and reprocessing read big tables without holding them in memory. */
 export function* iterateMessages(db: Db, pageSize = 500): Generator<MessageRow> {
-  const atts = db.prepare(`SELECT part, filename, content_type AS contentType, size, inline, downloaded, skipped, sha256,
+  const atts = prepared(db, `SELECT part, filename, content_type AS contentType, size, inline, downloaded, skipped, sha256,
       forwarded_from AS forwardedFrom FROM attachments WHERE message_id = ? ORDER BY id`);
-  const page = db.prepare(`SELECT id, content_hash AS contentHash, uid, uid_validity AS uidValidity, mailbox, source_file AS sourceFile, message_id AS messageId,
+  const page = prepared(db, `SELECT id, content_hash AS contentHash, uid, uid_validity AS uidValidity, mailbox, source_file AS sourceFile, message_id AS messageId,
       from_address AS "from", from_name AS fromName, reply_to AS replyTo, subject, received_at AS receivedAt, size, kind,
       kind_reason AS kindReason, status, problems, error, headers_key AS headersKey, text_key AS textKey, html_key AS htmlKey
       FROM messages WHERE id > ? ORDER BY id LIMIT ?`);

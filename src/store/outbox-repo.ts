@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from './db.ts';
+import { prepared } from './prepared.ts';
 
 /**
  * The outbox: one row per mail the service means to send. Intent is recorded first (inside the caller's
@@ -72,7 +73,7 @@ function toRow(r: RawRow): OutboxRow {
 /** Records an intent. Returns the new id, or null when a row with the same dedupe key already exists. */
 export function insertOutbox(db: Db, row: NewOutboxRow, now: Date): number | null {
   const at = now.toISOString();
-  const info = db.prepare(`INSERT INTO outbox (kind, message_id, recipients, recipient, dedupe_key, intent_key, fingerprint, day,
+  const info = prepared(db, `INSERT INTO outbox (kind, message_id, recipients, recipient, dedupe_key, intent_key, fingerprint, day,
       mail_message_id, mail_date, subject, payload, raw, status, reason, attempts, next_attempt_at, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
     ON CONFLICT (dedupe_key) DO NOTHING`)
@@ -83,12 +84,12 @@ export function insertOutbox(db: Db, row: NewOutboxRow, now: Date): number | nul
 }
 
 export function getOutbox(db: Db, id: number): OutboxRow | null {
-  const r = db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE id = ?`).get(id) as RawRow | undefined;
+  const r = prepared(db, `SELECT ${COLUMNS} FROM outbox WHERE id = ?`).get(id) as RawRow | undefined;
   return r ? toRow(r) : null;
 }
 
 export function outboxByDedupeKey(db: Db, key: string): OutboxRow | null {
-  const r = db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE dedupe_key = ?`).get(key) as RawRow | undefined;
+  const r = prepared(db, `SELECT ${COLUMNS} FROM outbox WHERE dedupe_key = ?`).get(key) as RawRow | undefined;
   return r ? toRow(r) : null;
 }
 
@@ -103,12 +104,12 @@ export interface ReplyHistoryQuery {
 export function replyHistory(db: Db, q: ReplyHistoryQuery): {
   answeredSameKey: boolean; answeredSameContent: boolean; sentToSenderToday: number; sentToday: number;
 } {
-  const sameKey = q.dedupeKey ? db.prepare('SELECT 1 FROM outbox WHERE dedupe_key = ?').get(q.dedupeKey) !== undefined : false;
+  const sameKey = q.dedupeKey ? prepared(db, 'SELECT 1 FROM outbox WHERE dedupe_key = ?').get(q.dedupeKey) !== undefined : false;
   const sameContent = q.fingerprint
-    ? db.prepare(`SELECT 1 FROM outbox WHERE recipient = ? AND fingerprint = ? AND kind IN ('reply', 'receipt') AND status <> 'capped'`)
+    ? prepared(db, `SELECT 1 FROM outbox WHERE recipient = ? AND fingerprint = ? AND kind IN ('reply', 'receipt') AND status <> 'capped'`)
       .get(q.recipient, q.fingerprint) !== undefined
     : false;
-  const count = (sql: string, ...params: unknown[]) => (db.prepare(sql).get(...params) as { n: number }).n;
+  const count = (sql: string, ...params: unknown[]) => (prepared(db, sql).get(...params) as { n: number }).n;
   return {
     answeredSameKey: sameKey,
     answeredSameContent: sameContent,
@@ -123,10 +124,10 @@ export function replyHistory(db: Db, q: ReplyHistoryQuery): {
  * archived body. The same form sent again under new headers has the same fingerprint.
  */
 export function contentFingerprint(db: Db, messageId: number): string | null {
-  const msg = db.prepare('SELECT text_key AS textKey, html_key AS htmlKey FROM messages WHERE id = ?').get(messageId) as
+  const msg = prepared(db, 'SELECT text_key AS textKey, html_key AS htmlKey FROM messages WHERE id = ?').get(messageId) as
     { textKey: string | null; htmlKey: string | null } | undefined;
   if (!msg) return null;
-  const parts = (db.prepare('SELECT sha256, filename, size FROM attachments WHERE message_id = ?').all(messageId) as
+  const parts = (prepared(db, 'SELECT sha256, filename, size FROM attachments WHERE message_id = ?').all(messageId) as
     { sha256: string | null; filename: string | null; size: number }[])
     .map((a) => a.sha256 ?? `${a.filename ?? ''}:${a.size}`).sort();
   if (!parts.length && !msg.textKey && !msg.htmlKey) return null;
@@ -139,35 +140,35 @@ export function contentFingerprint(db: Db, messageId: number): string | null {
 export function duePending(db: Db, now: Date, limit: number, ids?: readonly number[]): OutboxRow[] {
   const only = ids ? 'AND id IN (SELECT value FROM json_each(?))' : '';
   const params: unknown[] = [now.toISOString(), ...(ids ? [JSON.stringify(ids)] : []), limit];
-  return (db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ${only}
+  return (prepared(db, `SELECT ${COLUMNS} FROM outbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ${only}
     ORDER BY id LIMIT ?`).all(...params) as RawRow[]).map(toRow);
 }
 
 /** Stores the rendered bytes once: a row is never rendered twice, so every send of it is byte-identical. */
 export function storeRaw(db: Db, id: number, raw: Buffer, now: Date): void {
-  db.prepare('UPDATE outbox SET raw = ?, updated_at = ? WHERE id = ? AND raw IS NULL').run(raw, now.toISOString(), id);
+  prepared(db, 'UPDATE outbox SET raw = ?, updated_at = ? WHERE id = ? AND raw IS NULL').run(raw, now.toISOString(), id);
 }
 
 /** pending → sending, counted as an attempt. False when another process took it first. */
 export function claimForSending(db: Db, id: number, now: Date, from: readonly OutboxStatus[] = ['pending']): boolean {
-  return db.prepare(`UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ?
+  return prepared(db, `UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ?
     WHERE id = ? AND status IN (SELECT value FROM json_each(?))`).run(now.toISOString(), id, JSON.stringify(from)).changes === 1;
 }
 
 export function markSent(db: Db, id: number, now: Date, via: string): void {
   // 'unknown' too: another process may have judged this row interrupted while the server was still answering.
-  db.prepare(`UPDATE outbox SET status = 'sent', sent_at = ?, updated_at = ?, delivered_via = ?, next_attempt_at = NULL,
+  prepared(db, `UPDATE outbox SET status = 'sent', sent_at = ?, updated_at = ?, delivered_via = ?, next_attempt_at = NULL,
     last_error_code = NULL, last_error = NULL WHERE id = ? AND status IN ('sending', 'unknown')`)
     .run(now.toISOString(), now.toISOString(), via, id);
 }
 
 export function markRetry(db: Db, id: number, now: Date, nextAttemptAt: Date, code: string, error: string): void {
-  db.prepare(`UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error_code = ?, last_error = ?, updated_at = ?
+  prepared(db, `UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error_code = ?, last_error = ?, updated_at = ?
     WHERE id = ? AND status = 'sending'`).run(nextAttemptAt.toISOString(), code, error.slice(0, 1000), now.toISOString(), id);
 }
 
 export function markFailed(db: Db, id: number, now: Date, code: string, error: string): void {
-  db.prepare(`UPDATE outbox SET status = 'failed', next_attempt_at = NULL, last_error_code = ?, last_error = ?, updated_at = ?
+  prepared(db, `UPDATE outbox SET status = 'failed', next_attempt_at = NULL, last_error_code = ?, last_error = ?, updated_at = ?
     WHERE id = ? AND status = 'sending'`).run(code, error.slice(0, 1000), now.toISOString(), id);
 }
 
@@ -176,7 +177,7 @@ export function markFailed(db: Db, id: number, now: Date, code: string, error: s
  * may not have taken the mail. They become 'unknown' and are never sent again by themselves.
  */
 export function markInterrupted(db: Db, staleBefore: Date, now: Date): number[] {
-  const rows = db.prepare(`UPDATE outbox SET status = 'unknown', last_error_code = 'interrupted',
+  const rows = prepared(db, `UPDATE outbox SET status = 'unknown', last_error_code = 'interrupted',
       last_error = 'the process stopped while sending: the server may or may not have accepted it', updated_at = ?
     WHERE status = 'sending' AND updated_at < ? RETURNING id`).all(now.toISOString(), staleBefore.toISOString()) as { id: number }[];
   return rows.map((r) => r.id).sort((a, b) => a - b);
@@ -191,13 +192,13 @@ export function listOutbox(db: Db, opts: { status?: OutboxStatus; kind?: OutboxK
   if (opts.kind) { where.push('kind = ?'); params.push(opts.kind); }
   params.push(opts.limit ?? 100);
   const cols = COLUMNS.replace('raw,', 'NULL AS raw,');
-  return (db.prepare(`SELECT ${cols} FROM outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`)
+  return (prepared(db, `SELECT ${cols} FROM outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`)
     .all(...params) as RawRow[]).map(toRow);
 }
 
 export function outboxCounts(db: Db): Record<OutboxStatus, number> {
   const out: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, capped: 0, unknown: 0 };
-  for (const r of db.prepare('SELECT status, count(*) AS n FROM outbox GROUP BY status').all() as { status: OutboxStatus; n: number }[]) {
+  for (const r of prepared(db, 'SELECT status, count(*) AS n FROM outbox GROUP BY status').all() as { status: OutboxStatus; n: number }[]) {
     out[r.status] = r.n;
   }
   return out;
@@ -205,7 +206,7 @@ export function outboxCounts(db: Db): Record<OutboxStatus, number> {
 
 /** Senders whose replies the caps held back on a day, for the digest. */
 export function cappedSenders(db: Db, day: string): { address: string; count: number; reasons: string[] }[] {
-  return (db.prepare(`SELECT recipient AS address, count(*) AS count, group_concat(DISTINCT reason) AS reasons FROM outbox
+  return (prepared(db, `SELECT recipient AS address, count(*) AS count, group_concat(DISTINCT reason) AS reasons FROM outbox
       WHERE status = 'capped' AND day = ? AND recipient IS NOT NULL GROUP BY recipient ORDER BY count DESC, recipient`)
     .all(day) as { address: string; count: number; reasons: string | null }[])
     .map((r) => ({ address: r.address, count: r.count, reasons: (r.reasons ?? '').split(',').filter(Boolean) }));
@@ -213,7 +214,7 @@ export function cappedSenders(db: Db, day: string): { address: string; count: nu
 
 /** The latest outbox status of each message's reply, for the digest and the export. */
 export function replyStatusByMessage(db: Db): Map<number, OutboxStatus> {
-  const rows = db.prepare(`SELECT message_id AS messageId, status FROM outbox WHERE message_id IS NOT NULL
+  const rows = prepared(db, `SELECT message_id AS messageId, status FROM outbox WHERE message_id IS NOT NULL
     AND id IN (SELECT max(id) FROM outbox WHERE message_id IS NOT NULL GROUP BY message_id)`).all() as { messageId: number; status: OutboxStatus }[];
   return new Map(rows.map((r) => [r.messageId, r.status]));
 }
@@ -221,5 +222,5 @@ export function replyStatusByMessage(db: Db): Map<number, OutboxStatus> {
 /** Rows a person should look at: failed for good, or interrupted mid-send. */
 export function outboxIssues(db: Db, limit = 50): OutboxRow[] {
   const cols = COLUMNS.replace('raw,', 'NULL AS raw,');
-  return (db.prepare(`SELECT ${cols} FROM outbox WHERE status IN ('failed', 'unknown') ORDER BY id DESC LIMIT ?`).all(limit) as RawRow[]).map(toRow);
+  return (prepared(db, `SELECT ${cols} FROM outbox WHERE status IN ('failed', 'unknown') ORDER BY id DESC LIMIT ?`).all(limit) as RawRow[]).map(toRow);
 }
