@@ -70,6 +70,14 @@ export function needsPerson(ref: AttachmentRef, reason: 'pdf' | 'image'): Attach
   };
 }
 
+/** The works past the row cap were not read: said, never silently dropped. */
+export function truncated(ref: AttachmentRef, rowsRead: number): AttachmentIssue {
+  return {
+    problem: problem('form_truncated', `${displayName(ref.filename)}中的汇总表超过 ${rowsRead} 行，只读取了前 ${rowsRead} 行，之后的作品未登记；请将其余作品另列一张汇总表后重新发送。`, { field: 'attachment', detail: `rows > ${rowsRead}` }),
+    review: null,
+  };
+}
+
 export function tooDeep(ref: AttachmentRef, depth: number): AttachmentIssue {
   return {
     problem: problem('unreadable_attachment', `${displayName(ref.filename)}是多层转发的邮件，无法读取，请直接发送参赛登记表附件。`, { field: 'attachment', detail: `forward depth > ${depth}` }),

@@ -19,6 +19,8 @@ export interface DocTable {
   /** Sheet name, or "表1", "表2" … for document tables. */
   label: string;
   rows: TableRow[];
+  /** Rows past GRID_LIMITS.maxRows were left out: whoever reads the table must say so. */
+  clipped?: boolean;
 }
 
 export type DocBlock = { kind: 'text'; text: string } | { kind: 'table'; table: DocTable };

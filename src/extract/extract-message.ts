@@ -3,6 +3,7 @@ import type { Address, IncomingMessage } from '../mailbox/incoming-message.ts';
 import { mayHoldForm } from '../mailbox/message-parts.ts';
 import * as issue from './attachment-problems.ts';
 import type { ExtractedForm, ExtractionResult } from './form-types.ts';
+import { GRID_LIMITS } from './doc-content.ts';
 import { hasValues } from './forms-from-content.ts';
 import type { LibreOfficeOptions } from './legacy-convert.ts';
 import { readAttachment, type ReadContext } from './read-attachment.ts';
@@ -97,6 +98,7 @@ async function extractParts(parts: MailParts, ctx: ReadContext, depth: number, m
     if ('tnef' in item) { wrapped.push(a); continue; }
     const { outcome } = item;
     forms.push(...mark(outcome.forms, a.forwardedFrom));
+    if (outcome.forms.some((f) => f.kind === 'summary' && f.clipped)) record(into, issue.truncated(a, GRID_LIMITS.maxRows), false);
     for (const found of outcome.issues) record(into, found, found.review?.reason === 'image');
     const fwd = outcome.forwarded;
     if (!fwd) continue;

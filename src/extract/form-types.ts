@@ -37,6 +37,8 @@ export interface ExtractedSummary {
   contact: string | null;
   contactPhone: string | null;
   rows: SummaryRow[];
+  /** The table went on past GRID_LIMITS.maxRows rows: the rows after them were not read. */
+  clipped?: boolean;
   source: FormSource;
 }
 

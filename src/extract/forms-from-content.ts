@@ -49,7 +49,10 @@ export function formsFromContent(content: DocContent, labels: FormLabels, source
       const unitNamed = header.unit !== null || header.contact !== null;
       if (summary.rows.length >= 2 || summary.hasIndex || unitNamed) {
         current = null;
-        forms.push({ kind: 'summary', unit: header.unit, contact: header.contact, contactPhone: header.contactPhone, rows: summary.rows, source: { ...source } });
+        forms.push({
+          kind: 'summary', unit: header.unit, contact: header.contact, contactPhone: header.contactPhone, rows: summary.rows,
+          ...(block.table.clipped ? { clipped: true } : {}), source: { ...source },
+        });
         return;
       }
     }

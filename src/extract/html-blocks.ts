@@ -39,7 +39,7 @@ function textOf(node: Node, walk: Walk, depth: number): string {
 }
 
 /** Rows that belong to this table, not to a table nested in one of its cells. */
-function ownRows(table: HTMLElement): HTMLElement[] {
+function ownRows(table: HTMLElement): { rows: HTMLElement[]; clipped: boolean } {
   const rows: HTMLElement[] = [];
   const visit = (el: HTMLElement, depth: number) => {
     if (depth > 4) return;
@@ -50,7 +50,7 @@ function ownRows(table: HTMLElement): HTMLElement[] {
     }
   };
   visit(table, 0);
-  return rows.slice(0, GRID_LIMITS.maxRows);
+  return { rows: rows.slice(0, GRID_LIMITS.maxRows), clipped: rows.length > GRID_LIMITS.maxRows };
 }
 
 function span(el: HTMLElement, name: string, max: number): number {
@@ -59,7 +59,7 @@ function span(el: HTMLElement, name: string, max: number): number {
 }
 
 function tableOf(el: HTMLElement, label: string, walk: Walk, depth: number): DocTable {
-  const rowEls = ownRows(el);
+  const { rows: rowEls, clipped } = ownRows(el);
   const grid: TableCell[][] = rowEls.map(() => []);
   let nextId = 1;
   rowEls.forEach((tr, r) => {
@@ -80,7 +80,7 @@ function tableOf(el: HTMLElement, label: string, walk: Walk, depth: number): Doc
     // A row shorter than its neighbours leaves holes: fill them with empty cells of their own.
     cells: Array.from({ length: cells.length }, (_, c) => cells[c] ?? { text: '', id: nextId++ }),
   }));
-  return { label, rows };
+  return { label, rows, ...(clipped ? { clipped } : {}) };
 }
 
 export function htmlBlocks(html: string): DocBlock[] {

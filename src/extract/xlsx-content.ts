@@ -66,7 +66,10 @@ export async function xlsxContent(bytes: Buffer): Promise<DocContent> {
       rows.push({ number: r, cells });
     }
     while (rows.length && rows[rows.length - 1]!.cells.every((c) => !c.text)) rows.pop();
-    if (rows.length) blocks.push({ kind: 'table', table: { label: sheet.name, rows } });
+    // Formatting alone can stretch rowCount far past the last value: only a row with a value counts as left out.
+    let clipped = false;
+    for (let r = GRID_LIMITS.maxRows + 1; r <= sheet.rowCount && !clipped; r++) clipped = sheet.findRow(r)?.hasValues ?? false;
+    if (rows.length) blocks.push({ kind: 'table', table: { label: sheet.name, rows, ...(clipped ? { clipped } : {}) } });
   }
   return { blocks };
 }

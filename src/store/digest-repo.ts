@@ -15,7 +15,7 @@ import { listUnitAliases, unitProgress } from './units-repo.ts';
  */
 
 /** Problem codes an organizer must look at, whoever else is asked to act. */
-const PERSON_CODES = new Set(['needs_person', 'unknown_unit', 'unreadable_attachment', 'unsupported_format', 'subject_mismatch', 'duplicate_work']);
+const PERSON_CODES = new Set(['needs_person', 'unknown_unit', 'unreadable_attachment', 'unsupported_format', 'subject_mismatch', 'duplicate_work', 'form_truncated']);
 
 interface MessageLite {
   id: number;

@@ -3,7 +3,7 @@ import type { FieldName } from '../config.ts';
 export const PROBLEM_CODES = [
   'missing_field', 'link_not_douyin', 'intro_too_long', 'too_many_authors', 'too_many_pieces', 'invalid_phone',
   'late', 'subject_format', 'subject_mismatch', 'unsupported_format', 'unreadable_attachment', 'duplicate_work',
-  'unknown_unit', 'no_form', 'needs_person',
+  'unknown_unit', 'no_form', 'needs_person', 'form_truncated',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

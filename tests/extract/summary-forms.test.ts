@@ -1,5 +1,7 @@
+import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractMessage } from '../../src/extract/extract-message.ts';
+import { htmlBlocks } from '../../src/extract/html-blocks.ts';
 import { closeParsePool } from '../../src/extract/worker-pool.ts';
 import { LUCHENG_ROWS, RUIAN_ROWS, WZRB_ROWS } from './expected.ts';
 import { attachment, contest, message } from './helpers.ts';
@@ -78,5 +80,55 @@ describe('unit summary forms (附件2)', () => {
       problems: [],
       manualReview: [],
     });
+  });
+});
+
+describe('a summary longer than the row cap', () => {
+  const HEADER = ['序号', '作品题目', '作者姓名', '职业/单位', '作品链接', '手机号码'];
+  const row = (i: number) => [String(i), `瓯江夜色${i}`, `林${i}`, '温州日报社', `https://www.douyin.com/video/7${String(i).padStart(18, '0')}`, '13905771234'];
+
+  async function xlsx(rows: number, formattedBeyond = 0): Promise<Buffer> {
+    const wb = new ExcelJS.Workbook();
+    const sheet = wb.addWorksheet('汇总表');
+    sheet.addRow(['推荐单位：温州日报社']);
+    sheet.addRow(HEADER);
+    for (let i = 1; i <= rows; i++) sheet.addRow(row(i));
+    // Borders drawn far below the table (Excel users do): rows that exist but hold no value.
+    for (let r = rows + 3; r <= rows + 2 + formattedBeyond; r++) sheet.getCell(r, 1).border = { top: { style: 'thin' } };
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  }
+  const readBytes = (name: string, content: Buffer) => extractMessage(message({ attachments: [{ ...attachment('sum-merged-header.xlsx'), filename: name, content, size: content.length }] }), { contest });
+
+  it('.xlsx: the rows it read, and a problem naming the file and the cap instead of silence', async () => {
+    const result = await readBytes('推荐汇总表.xlsx', await xlsx(2_100));
+    const summary = result.forms[0]!;
+    if (summary.kind !== 'summary') throw new Error('expected a summary form');
+    // The sheet's rows 3–2000 hold works 1–1998; the rest were not read.
+    expect(summary.rows.map((r) => r.fields.title)).toEqual(Array.from({ length: 1_998 }, (_, i) => `瓯江夜色${i + 1}`));
+    expect(result.problems.map((p) => [p.code, p.message])).toEqual([
+      ['form_truncated', expect.stringMatching(/^附件《推荐汇总表\.xlsx》中的汇总表超过 2000 行，只读取了前 2000 行/)],
+    ]);
+  });
+
+  it('.xlsx: rows that only carry formatting past the cap are not counted as left out', async () => {
+    const result = await readBytes('推荐汇总表.xlsx', await xlsx(50, 3_000));
+    expect(result.forms[0]!.kind === 'summary' && result.forms[0]!.rows.length).toBe(50);
+    expect(result.problems).toEqual([]);
+  });
+
+  it('.csv: the same notice', async () => {
+    const csv = [HEADER, ...Array.from({ length: 2_100 }, (_, i) => row(i + 1))].map((r) => r.join(',')).join('\r\n');
+    const result = await readBytes('汇总.csv', Buffer.from(csv, 'utf8'));
+    expect(result.problems.map((p) => p.code)).toEqual(['form_truncated']);
+    const short = await readBytes('汇总.csv', Buffer.from(csv.split('\r\n').slice(0, 30).join('\r\n'), 'utf8'));
+    expect(short.problems).toEqual([]);
+  });
+
+  it('Word tables (read as HTML): the table says it was clipped', () => {
+    const html = `<table>${[HEADER, ...Array.from({ length: 2_100 }, (_, i) => row(i + 1))].map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</table>`;
+    const [block] = htmlBlocks(html);
+    expect(block?.kind === 'table' && [block.table.rows.length, block.table.clipped]).toEqual([2_000, true]);
+    const [small] = htmlBlocks(html.split('</tr>').slice(0, 20).join('</tr>') + '</tr></table>');
+    expect(small?.kind === 'table' && [small.table.rows.length, small.table.clipped ?? false]).toEqual([20, false]);
   });
 });
