@@ -104,7 +104,7 @@ const envSchema = z.object({
   TZ_CONTEST: optionalString,
   PART_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   POLL_BATCH: z.coerce.number().int().positive().max(1000).default(50),
-  PARSE_HEAP_MB: z.coerce.number().int().min(32).max(4096).default(96),
+  PARSE_HEAP_MB: z.coerce.number().int().min(32).max(4096).default(64),
   STALE_AFTER_MINUTES: z.coerce.number().int().positive().default(30),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
@@ -143,7 +143,7 @@ export interface AppConfig {
   digestCron: string;
   partMaxBytes: number;
   pollBatch: number;
-  /** Heap cap of the document parse worker: with the main thread's ~170 MB, what bounds the process's peak RSS. */
+  /** Heap cap of the document parse worker: with the main thread's ~150 MB, what bounds the process's peak RSS. */
   parseHeapMb: number;
   staleAfterMinutes: number;
   logLevel: EnvConfig['LOG_LEVEL'];

@@ -22,7 +22,7 @@ describe('configuration', () => {
     expect(c.contest.deadline).toBe('2024-09-25');
     expect(c.contest.units.length).toBeGreaterThan(30);
     expect(c.pollCron).toBe('*/5 * * * *');
-    expect(c.parseHeapMb).toBe(96);
+    expect(c.parseHeapMb).toBe(64);
     expect(loadConfig({ PARSE_HEAP_MB: '160' }).parseHeapMb).toBe(160);
   });
 

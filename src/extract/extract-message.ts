@@ -16,7 +16,7 @@ export interface ExtractOptions {
   timeoutMs?: number;
   /** Forwarded mails nested inside forwarded mails, at most. Default 5. */
   maxDepth?: number;
-  /** Heap cap of each parse worker. Default 96 MB (PARSE_HEAP_MB). */
+  /** Heap cap of each parse worker. Default 64 MB (PARSE_HEAP_MB). */
   heapMb?: number;
   /** Parse workers shared by all extractions in this process. Default: cores, at most 4. */
   workers?: number;
@@ -38,7 +38,7 @@ interface Collected extends ExtractionResult {
 function contextOf(opts: ExtractOptions): ReadContext {
   return {
     labels: { labels: opts.contest.labels, summaryLabels: opts.contest.summaryLabels },
-    pool: sharedParsePool({ size: opts.workers ?? defaultPoolSize(), heapMb: opts.heapMb ?? 96 }),
+    pool: sharedParsePool({ size: opts.workers ?? defaultPoolSize(), heapMb: opts.heapMb ?? 64 }),
     timeoutMs: opts.timeoutMs ?? 20_000,
     zipLimits: { ...DEFAULT_ZIP_LIMITS, ...opts.zipLimits },
     libreOffice: opts.libreOffice ?? {},
