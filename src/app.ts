@@ -7,7 +7,7 @@ import { extractMessage } from './extract/extract-message.ts';
 import { closeParsePool } from './extract/worker-pool.ts';
 import { createMailer, type Mailer } from './outputs/mailer.ts';
 import type { Logger } from './logger.ts';
-import type { PlanLimits } from './mailbox/message-parts.ts';
+import { planLimitsFor, type PlanLimits } from './mailbox/message-parts.ts';
 import type { IngestDeps } from './pipeline/ingest-message.ts';
 import { Archive } from './store/archive.ts';
 import { openDatabase, type Db } from './store/db.ts';
@@ -31,10 +31,6 @@ export const VERSION: string = (() => {
   return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
 })();
 
-export function planLimits(config: AppConfig): PlanLimits {
-  return { partMaxBytes: config.partMaxBytes, forwardedWholeMaxBytes: Math.min(config.partMaxBytes, 10 * 1024 * 1024), maxParts: 200 };
-}
-
 export function createApp(config: AppConfig, log: Logger, clock: Clock = systemClock): App {
   const db = openDatabase(config.dataDir);
   const archive = new Archive(path.join(config.dataDir, 'archive'));
@@ -42,7 +38,7 @@ export function createApp(config: AppConfig, log: Logger, clock: Clock = systemC
   const deps: IngestDeps = { db, archive, contest: config.contest, ownAddresses, mailFrom: config.mailFrom, extract: (msg) => extractMessage(msg, { contest: config.contest, heapMb: config.parseHeapMb }), log };
   const mailer = createMailer(config.smtp, config.dataDir);
   return {
-    config, log, db, archive, clock, limits: planLimits(config), deps, mailer, version: VERSION,
+    config, log, db, archive, clock, limits: planLimitsFor(config.partMaxBytes), deps, mailer, version: VERSION,
     close: () => {
       mailer.close();
       if (db.open) db.close();

@@ -4,21 +4,18 @@
  * possible: messages with the same part list share one FETCH (up to a byte budget), BINARY when the server has it
  * (the server decodes base64, a quarter fewer bytes). It keeps nothing and parses nothing.
  */
-import { ImapFlow, type FetchMessageObject } from 'imapflow';
-import { planParts } from '../../src/mailbox/message-parts.ts';
-import { DEFAULT_LIMITS, imapEnv, report, structureOf } from '../lib/contender-io.ts';
+import type { FetchMessageObject } from 'imapflow';
+import { planLimitsFor, planParts } from '../../src/mailbox/message-parts.ts';
+import { imapEnv, openReadOnly, report } from '../lib/contender-io.ts';
 
 const BUDGET_BYTES = 8 * 1024 * 1024;
 const MAX_UIDS = 500;
 
 const env = imapEnv();
 const started = performance.now();
-const client = new ImapFlow({
-  host: env.host, port: env.port, secure: false, doSTARTTLS: false, auth: { user: env.user, pass: env.pass },
-  logger: false, disableAutoIdle: true, clientInfo: { name: 'bench-fetch-limit' },
-});
-await client.connect();
-const lock = await client.getMailboxLock(env.mailbox, { readOnly: true });
+// The service's own limits with PART_MAX_BYTES unset (25 MiB).
+const limits = planLimitsFor(25 * 1024 * 1024);
+const { client, release } = await openReadOnly(env, 'bench-fetch-limit');
 let messages = 0;
 let partBytes = 0;
 let fetches = 0;
@@ -30,7 +27,7 @@ try {
     messages++;
     if (!m.bodyStructure) continue;
     const single = !m.bodyStructure.childNodes;
-    const wanted = planParts(structureOf(m.bodyStructure), DEFAULT_LIMITS).filter((p) => p.download);
+    const wanted = planParts(m.bodyStructure, limits).filter((p) => p.download);
     if (!wanted.length) continue;
     // A single-part message's body is its TEXT section (what imapflow's download asks for too).
     const key = wanted.map((p) => (single ? 'TEXT' : p.part)).join(' ');
@@ -57,8 +54,7 @@ try {
     }
   }
 } finally {
-  lock.release();
-  await client.logout();
+  await release();
 }
 const workMs = performance.now() - started;
 report({ messages, partBytes, fetches, binary, structureMs, partsMs: workMs - structureMs, workMs });

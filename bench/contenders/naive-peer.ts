@@ -4,19 +4,13 @@
  * attachment, videos included), read the .docx/.xlsx forms with mammoth/exceljs on the main thread.
  */
 import ExcelJS from 'exceljs';
-import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import mammoth from 'mammoth';
-import { imapEnv, report } from '../lib/contender-io.ts';
+import { imapEnv, openReadOnly, report } from '../lib/contender-io.ts';
 
 const env = imapEnv();
 const started = performance.now();
-const client = new ImapFlow({
-  host: env.host, port: env.port, secure: false, doSTARTTLS: false, auth: { user: env.user, pass: env.pass },
-  logger: false, disableAutoIdle: true, clientInfo: { name: 'bench-naive-peer' },
-});
-await client.connect();
-const lock = await client.getMailboxLock(env.mailbox, { readOnly: true });
+const { client, release } = await openReadOnly(env, 'bench-naive-peer');
 let messages = 0;
 let forms = 0;
 let sourceBytes = 0;
@@ -41,7 +35,6 @@ try {
     }
   }
 } finally {
-  lock.release();
-  await client.logout();
+  await release();
 }
 report({ messages, forms, sourceBytes, workMs: performance.now() - started });

@@ -1,9 +1,8 @@
-import type { MessageStructureObject } from 'imapflow';
-import type { StructureNode } from '../../src/mailbox/message-parts.ts';
+import { ImapFlow } from 'imapflow';
 
 /**
  * What every measured child process shares: where the server is (the same IMAP_* variables the service reads),
- * how it reports (one `BENCH_RESULT {json}` line on stdout), and imapflow's structure in message-parts' shape.
+ * how it connects, and how it reports (one `BENCH_RESULT {json}` line on stdout).
  */
 
 export interface ImapEnv {
@@ -27,13 +26,19 @@ export function report(result: Record<string, unknown>): void {
   process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`);
 }
 
-export function structureOf(node: MessageStructureObject): StructureNode {
+/** A plain-loopback client with the mailbox opened read-only, as a contender named `name`. */
+export async function openReadOnly(env: ImapEnv, name: string): Promise<{ client: ImapFlow; release(): Promise<void> }> {
+  const client = new ImapFlow({
+    host: env.host, port: env.port, secure: false, doSTARTTLS: false, auth: { user: env.user, pass: env.pass },
+    logger: false, disableAutoIdle: true, clientInfo: { name },
+  });
+  await client.connect();
+  const lock = await client.getMailboxLock(env.mailbox, { readOnly: true });
   return {
-    part: node.part, type: node.type, parameters: node.parameters, disposition: node.disposition,
-    dispositionParameters: node.dispositionParameters, size: node.size, encoding: node.encoding,
-    childNodes: node.childNodes?.map(structureOf),
+    client,
+    async release() {
+      lock.release();
+      await client.logout();
+    },
   };
 }
-
-/** The service's defaults (src/app.ts planLimits with PART_MAX_BYTES unset). */
-export const DEFAULT_LIMITS = { partMaxBytes: 25 * 1024 * 1024, forwardedWholeMaxBytes: 10 * 1024 * 1024, maxParts: 200 };

@@ -83,12 +83,30 @@ function tagStream(onTags: (text: string) => void): { feed(chunk: string): void;
   };
 }
 
-export function docxInspector(limits: StructureLimits = DEFAULT_STRUCTURE_LIMITS): EntryInspector {
+/** The entries named by `wants`, at most `maxChars` of them in all, fed tag by tag to `scan`; `afterEntry` at each end. */
+function tagInspector(wants: RegExp, maxChars: number, what: string, scan: (text: string) => void, afterEntry?: () => void): EntryInspector {
   let chars = 0;
+  const streams = new Map<string, ReturnType<typeof tagStream>>();
+  return {
+    wants: (name) => wants.test(name),
+    feed(name, chunk) {
+      chars += chunk.length;
+      if (chars > maxChars) refuse(`more than ${maxChars} characters of ${what}`);
+      let s = streams.get(name);
+      if (!s) streams.set(name, (s = tagStream(scan)));
+      s.feed(chunk);
+    },
+    end(name) {
+      streams.get(name)?.flush();
+      afterEntry?.();
+    },
+  };
+}
+
+export function docxInspector(limits: StructureLimits = DEFAULT_STRUCTURE_LIMITS): EntryInspector {
   let rows = 0;
   let paragraphs = 0;
   let depth = 0;
-  const streams = new Map<string, ReturnType<typeof tagStream>>();
   const scan = (text: string) => {
     for (const m of text.matchAll(/<(\/?)w:(tbl|tr|p)[\s>/]/g)) {
       const [, close, tag] = m;
@@ -99,28 +117,13 @@ export function docxInspector(limits: StructureLimits = DEFAULT_STRUCTURE_LIMITS
       else if (!close && tag === 'p' && ++paragraphs > limits.maxParagraphs) refuse(`more than ${limits.maxParagraphs} paragraphs`);
     }
   };
-  return {
-    wants: (name) => /^word\/[^/]+\.xml$/.test(name),
-    feed(name, chunk) {
-      chars += chunk.length;
-      if (chars > limits.maxDocxXmlChars) refuse(`more than ${limits.maxDocxXmlChars} characters of document XML`);
-      let s = streams.get(name);
-      if (!s) streams.set(name, (s = tagStream(scan)));
-      s.feed(chunk);
-    },
-    end(name) {
-      streams.get(name)?.flush();
-      depth = 0;
-    },
-  };
+  return tagInspector(/^word\/[^/]+\.xml$/, limits.maxDocxXmlChars, 'document XML', scan, () => { depth = 0; });
 }
 
 export function xlsxInspector(limits: StructureLimits = DEFAULT_STRUCTURE_LIMITS): EntryInspector {
-  let chars = 0;
   let rows = 0;
   let cells = 0;
   let strings = 0;
-  const streams = new Map<string, ReturnType<typeof tagStream>>();
   const scan = (text: string) => {
     for (const m of text.matchAll(/<(row|c|si|mergeCell)[\s>/]([^>]*)/g)) {
       switch (m[1]) {
@@ -142,17 +145,5 @@ export function xlsxInspector(limits: StructureLimits = DEFAULT_STRUCTURE_LIMITS
       }
     }
   };
-  return {
-    wants: (name) => /^xl\/(worksheets\/[^/]+\.xml|sharedStrings\.xml)$/.test(name),
-    feed(name, chunk) {
-      chars += chunk.length;
-      if (chars > limits.maxSheetXmlChars) refuse(`more than ${limits.maxSheetXmlChars} characters of sheet XML`);
-      let s = streams.get(name);
-      if (!s) streams.set(name, (s = tagStream(scan)));
-      s.feed(chunk);
-    },
-    end(name) {
-      streams.get(name)?.flush();
-    },
-  };
+  return tagInspector(/^xl\/(worksheets\/[^/]+\.xml|sharedStrings\.xml)$/, limits.maxSheetXmlChars, 'sheet XML', scan);
 }

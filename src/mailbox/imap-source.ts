@@ -6,7 +6,7 @@ import type { ImapSettings } from '../config.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { IncomingMessage, MessageAttachment } from './incoming-message.ts';
-import { planParts, type PartPlan, type PlanLimits, type StructureNode } from './message-parts.ts';
+import { downloadBytes, planParts, type PartPlan, type PlanLimits } from './message-parts.ts';
 import { contentHashOf, parseHeaders } from './parse-headers.ts';
 
 /**
@@ -111,19 +111,6 @@ async function readAll(stream: Readable, max: number): Promise<Buffer> {
     chunks.push(buf);
   }
   return Buffer.concat(chunks);
-}
-
-function structureOf(node: MessageStructureObject): StructureNode {
-  return {
-    part: node.part,
-    type: node.type,
-    parameters: node.parameters,
-    disposition: node.disposition,
-    dispositionParameters: node.dispositionParameters,
-    size: node.size,
-    encoding: node.encoding,
-    childNodes: node.childNodes?.map(structureOf),
-  };
 }
 
 /** The planned parts to download, as FETCH sections; null when one cannot be asked for by number. */
@@ -292,7 +279,7 @@ export async function openImapSession(settings: ImapSettings, log: Logger, opts:
         const batch: ListedMessage[] = [];
         let bytes = 0;
         while (i < members.length && batch.length < FETCH_MAX_MESSAGES) {
-          const size = members[i]!.plan.reduce((sum, p) => sum + (p.download ? p.size : 0), 0);
+          const size = downloadBytes(members[i]!.plan);
           if (batch.length && bytes + size > FETCH_BUDGET_BYTES) break;
           bytes += size;
           batch.push(members[i++]!);
@@ -361,7 +348,7 @@ export async function openImapSession(settings: ImapSettings, log: Logger, opts:
           }, { uid: true }) as AsyncIterable<FetchMessageObject>) {
             const rawHeaders = m.headers ?? Buffer.alloc(0);
             const size = m.size ?? 0;
-            const plan = m.bodyStructure ? planParts(structureOf(m.bodyStructure), opts.limits) : [];
+            const plan = m.bodyStructure ? planParts(m.bodyStructure, opts.limits) : [];
             const sections = m.bodyStructure ? sectionsOf(m.bodyStructure, plan) : null;
             out.push({
               uid: m.uid,

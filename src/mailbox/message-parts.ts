@@ -62,6 +62,16 @@ export interface PlanLimits {
   maxParts: number;
 }
 
+/** Bytes the plan downloads (the server's sizes of the parts, before decoding). */
+export function downloadBytes(plan: readonly PartPlan[]): number {
+  return plan.reduce((sum, p) => sum + (p.download ? p.size : 0), 0);
+}
+
+/** The limits for a PART_MAX_BYTES: a forwarded mail is taken whole up to 10 MB, at most 200 parts are planned. */
+export function planLimitsFor(partMaxBytes: number): PlanLimits {
+  return { partMaxBytes, forwardedWholeMaxBytes: Math.min(partMaxBytes, 10 * 1024 * 1024), maxParts: 200 };
+}
+
 export function planParts(root: StructureNode, limits: PlanLimits): PartPlan[] {
   const plans: PartPlan[] = [];
   let full = false;

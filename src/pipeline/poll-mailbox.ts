@@ -5,6 +5,7 @@ import { describeError, isAppError, isRetryable, isVanished } from '../errors.ts
 import type { ExtractionResult } from '../extract/form-types.ts';
 import type { ImapSession, ListedMessage } from '../mailbox/imap-source.ts';
 import type { IncomingMessage } from '../mailbox/incoming-message.ts';
+import { downloadBytes } from '../mailbox/message-parts.ts';
 import { parseHeaders } from '../mailbox/parse-headers.ts';
 import {
   clearAttempts, findByHash, finishPollRun, getPosition, noteAttempt, relinkUid, setPosition, startPollRun, attemptsOf,
@@ -247,7 +248,7 @@ class MessageFeed {
           // A slice of the batch worth about AHEAD_BYTES of parts (at least one message).
           let to = from;
           let bytes = 0;
-          while (to < batch.length && (to === from || bytes + plannedBytes(batch[to]!) <= AHEAD_BYTES)) bytes += plannedBytes(batch[to++]!);
+          while (to < batch.length && (to === from || bytes + downloadBytes(batch[to]!.plan) <= AHEAD_BYTES)) bytes += downloadBytes(batch[to++]!.plan);
           const slice = batch.slice(from, to);
           from = to;
           // Answers come group by group, not in UID order: each message waits for those before it.
@@ -270,12 +271,8 @@ class MessageFeed {
   }
 }
 
-function plannedBytes(listed: ListedMessage): number {
-  return listed.plan.reduce((sum, p) => sum + (p.download ? p.size : 0), 0);
-}
-
 function bytesOf(item: Loaded): number {
-  return item.msg ? plannedBytes(item.listed) : 0;
+  return item.msg ? downloadBytes(item.listed.plan) : 0;
 }
 
 /**
@@ -365,5 +362,4 @@ class ExtractAhead {
     this.noted.clear();
     this.started.clear();
   }
-
 }

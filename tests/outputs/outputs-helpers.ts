@@ -6,6 +6,7 @@ import path from 'node:path';
 import { classifyMessage, type Classification } from '../../src/classify/classify-message.ts';
 import { loadContest, type ContestConfig } from '../../src/config.ts';
 import type { IncomingMessage } from '../../src/mailbox/incoming-message.ts';
+import { planLimitsFor } from '../../src/mailbox/message-parts.ts';
 import { parseEml } from '../../src/mailbox/eml-folder-source.ts';
 import { openDatabase, type Db } from '../../src/store/db.ts';
 import { insertMessage, toStoredAttachments, type MessageStatus } from '../../src/store/messages-repo.ts';
@@ -69,7 +70,7 @@ export function eml(o: EmlOptions = {}): Buffer {
   return Buffer.from(`${head.join('\r\n')}\r\nContent-Type: multipart/mixed; boundary="${boundary}"\r\n\r\n${parts.join('')}--${boundary}--\r\n`);
 }
 
-export const LIMITS = { partMaxBytes: 25 * 1024 * 1024, forwardedWholeMaxBytes: 10 * 1024 * 1024, maxParts: 200 };
+export const LIMITS = planLimitsFor(25 * 1024 * 1024);
 
 export interface Stored {
   id: number;
