@@ -1,6 +1,6 @@
+import { localStamp } from '../domain/contest-calendar.ts';
 import { maskPhone, maskPhonesInText } from '../privacy.ts';
 import { ENTRY_STATUS_LABELS, label } from './labels.ts';
-import { localStamp } from './local-day.ts';
 import type { ExportData } from './report-data.ts';
 import { safeCell } from './text-safety.ts';
 

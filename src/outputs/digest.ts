@@ -1,6 +1,6 @@
+import { chineseDay, daysBetween, localDay, localStamp } from '../domain/contest-calendar.ts';
 import { maskPhone, maskPhonesInText } from '../privacy.ts';
 import { DELIVERY_ERROR_LABELS, KIND_LABELS, REPLY_LABELS, label } from './labels.ts';
-import { chineseDay, daysBetween, localDay, localStamp } from './local-day.ts';
 import type { DeliveryIssue, DigestData, PersonItem, UnitRow, WaitingItem } from './report-data.ts';
 import { escapeHtml, oneLine } from './text-safety.ts';
 

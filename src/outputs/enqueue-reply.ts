@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Classification } from '../classify/classify-message.ts';
 import type { ContestConfig } from '../config.ts';
+import { localDay } from '../domain/contest-calendar.ts';
+import type { MessageStatus } from '../domain/message-kind.ts';
+import type { Problem } from '../domain/problem.ts';
 import type { IncomingMessage } from '../mailbox/incoming-message.ts';
 import type { Db } from '../store/db.ts';
-import type { MessageStatus } from '../store/messages-repo.ts';
 import { contentFingerprint, insertOutbox, replyHistory } from '../store/outbox-repo.ts';
-import type { Problem } from '../validate/problem.ts';
-import { localDay } from './local-day.ts';
 import { buildReply, replyKindFor, replyRecipient, type ReceivedMail } from './reply-message.ts';
 import { decideReply, replyDedupeKey, type ReplyDecision } from './reply-policy.ts';
 

@@ -1,9 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type ExcelJS from 'exceljs';
+import { localStamp } from '../domain/contest-calendar.ts';
 import { maskPhone, maskPhonesInText } from '../privacy.ts';
 import { ENTRY_STATUS_LABELS, KIND_LABELS, MESSAGE_STATUS_LABELS, REPLY_LABELS, label } from './labels.ts';
-import { localStamp } from './local-day.ts';
 import type { ExportData, ExportEntry, UnitRow } from './report-data.ts';
 import { safeCell } from './text-safety.ts';
 

@@ -1,6 +1,6 @@
+import { localStamp } from '../domain/contest-calendar.ts';
 import type { OutboxRow } from '../store/outbox-repo.ts';
 import { DELIVERY_ERROR_LABELS, REPLY_LABELS, label } from './labels.ts';
-import { localStamp } from './local-day.ts';
 import { oneLine } from './text-safety.ts';
 
 /** What `replies` prints: one line per outbox row, newest first, every value from mail made one safe line. */

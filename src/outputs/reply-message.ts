@@ -1,6 +1,7 @@
 import type { ContestConfig } from '../config.ts';
-import { formatIsoDate, formatLocalDateTime } from '../validate/contest-time.ts';
-import type { Problem } from '../validate/problem.ts';
+import { formatIsoDate, formatLocalDateTime } from '../domain/contest-calendar.ts';
+import type { Problem } from '../domain/problem.ts';
+import { isRobotLocalPart } from '../domain/robot-address.ts';
 import { asMessageId, bodyText, escapeHtml, isSingleAddress, oneLine } from './text-safety.ts';
 
 /**
@@ -49,8 +50,6 @@ export type RecipientCheck =
   | { ok: true; address: string }
   | { ok: false; reason: 'no_address' | 'invalid_address' | 'robot_address' };
 
-const ROBOT_LOCAL = /^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|donotreply|bounces?|auto-?reply|autoresponder|daemon|nobody|root)([+._-].*)?$|^owner-|-request$/i;
-
 /**
  * Reply-To, else From: the submitter's own address as the mail gave it, never one from a form field. A Reply-To
  * that is present but not one plain address is refused rather than silently replaced by From: it is either
@@ -61,7 +60,7 @@ export function replyRecipient(mail: Pick<ReceivedMail, 'from' | 'replyTo'>): Re
   if (!raw?.trim()) return { ok: false, reason: 'no_address' };
   const address = raw.trim();
   if (!isSingleAddress(address)) return { ok: false, reason: 'invalid_address' };
-  if (ROBOT_LOCAL.test(address.slice(0, address.lastIndexOf('@')))) return { ok: false, reason: 'robot_address' };
+  if (isRobotLocalPart(address.slice(0, address.lastIndexOf('@')))) return { ok: false, reason: 'robot_address' };
   return { ok: true, address: address.toLowerCase() };
 }
 

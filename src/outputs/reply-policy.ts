@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { MessageKind } from '../classify/classify-message.ts';
-import type { MessageStatus } from '../store/messages-repo.ts';
-import type { Problem } from '../validate/problem.ts';
-import { textKey } from '../validate/text-key.ts';
+import type { MessageKind, MessageStatus } from '../domain/message-kind.ts';
+import type { Problem } from '../domain/problem.ts';
+import { textKey } from '../domain/text-key.ts';
 import { problemsForSubmitter, type RecipientCheck, type ReplyKind } from './reply-message.ts';
 
 /**

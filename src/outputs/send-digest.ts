@@ -2,15 +2,15 @@ import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../clock.ts';
 import type { AppConfig } from '../config.ts';
+import { isIsoDay, localDay } from '../domain/contest-calendar.ts';
 import type { Logger } from '../logger.ts';
-import { readDigestData, readExportData } from '../store/digest-repo.ts';
 import { ensurePrivateDir, type Db } from '../store/db.ts';
+import { readDigestData, readExportData } from '../store/digest-repo.ts';
 import { getOutbox, insertOutbox, outboxByDedupeKey } from '../store/outbox-repo.ts';
 import { deliverOutbox, type DeliveryReport } from './deliver-outbox.ts';
 import { renderDigest, type RenderedDigest } from './digest.ts';
 import { generateMessageId } from './enqueue-reply.ts';
 import { renderXlsx } from './excel-export.ts';
-import { isIsoDay, localDay } from './local-day.ts';
 import { composeMail, type Mailer } from './mailer.ts';
 import type { DigestData } from './report-data.ts';
 

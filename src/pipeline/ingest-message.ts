@@ -7,13 +7,13 @@ import type { IncomingMessage } from '../mailbox/incoming-message.ts';
 import type { Archive } from '../store/archive.ts';
 import type { Db } from '../store/db.ts';
 import { deleteEntriesOfMessage, recordEntries } from '../store/entries-repo.ts';
-import {
-  clearAttempts, insertMessage, setPosition, toStoredAttachments, updateVerdict, type MessageRecord, type MessageStatus,
-} from '../store/messages-repo.ts';
+import type { MessageStatus } from '../domain/message-kind.ts';
+import { clearAttempts, insertMessage, setPosition, toStoredAttachments, updateVerdict, type MessageRecord } from '../store/messages-repo.ts';
 import { listUnitAliases } from '../store/units-repo.ts';
 import { mergeProblems, recommendingUnit, refineKind, statusOf, type RecommendingUnit } from '../validate/message-verdict.ts';
-import { validateForms, type EntryDraft } from '../validate/validate-entry.ts';
-import type { Problem } from '../validate/problem.ts';
+import type { EntryDraft } from '../domain/entry-draft.ts';
+import { validateForms } from '../validate/validate-entry.ts';
+import type { Problem } from '../domain/problem.ts';
 
 export interface IngestDeps {
   db: Db;

@@ -1,9 +1,9 @@
 import type { ContestConfig } from '../config.ts';
+import { dayRange } from '../domain/contest-calendar.ts';
+import type { Problem } from '../domain/problem.ts';
 import type {
   DigestData, ExportData, ExportEntry, ExportMessage, OutboxState, PersonItem, UnitRow, UnknownUnitRow, WaitingItem,
 } from '../outputs/report-data.ts';
-import { dayRange } from '../outputs/local-day.ts';
-import type { Problem } from '../validate/problem.ts';
 import type { UnitProgressReport } from '../validate/unit-progress.ts';
 import type { Db } from './db.ts';
 import { cappedSenders, outboxIssues, replyStatusByMessage } from './outbox-repo.ts';

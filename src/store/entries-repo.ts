@@ -1,19 +1,16 @@
+import type { EntryDraft, EntryStatus } from '../domain/entry-draft.ts';
+import { type Problem, problem } from '../domain/problem.ts';
+import { stripTitleQuotes, textKey } from '../domain/text-key.ts';
+import { partyOf, resolveWorks, type WorkResolution, type WorkRow } from '../validate/resolve-works.ts';
+import { unitKey } from '../validate/unit-match.ts';
 import type { Db } from './db.ts';
 import { prepared } from './prepared.ts';
-import type { Problem } from '../validate/problem.ts';
-import { problem } from '../validate/problem.ts';
-import { partyOf, resolveWorks, type WorkResolution, type WorkRow } from '../validate/resolve-works.ts';
-import { stripTitleQuotes, textKey } from '../validate/text-key.ts';
-import { unitKey } from '../validate/unit-match.ts';
-import type { EntryDraft } from '../validate/validate-entry.ts';
 
 /**
  * Entries: one row per work as one message described it. A message's rows are written in place (reprocess keeps
  * their ids), then every row that shares a link or a (party, title) with them is resolved again: supersede,
  * duplicate, merge. The caller owns the transaction, so a message and its entries commit together.
  */
-
-export type EntryStatus = 'valid' | 'problems' | 'duplicate' | 'superseded';
 
 export interface RecordEntriesInput {
   /** messages.id */

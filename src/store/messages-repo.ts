@@ -1,10 +1,8 @@
+import type { Address } from '../domain/address.ts';
+import type { MessageKind, MessageStatus } from '../domain/message-kind.ts';
+import type { Problem } from '../domain/problem.ts';
 import type { Db } from './db.ts';
 import { prepared } from './prepared.ts';
-import type { IncomingMessage } from '../mailbox/incoming-message.ts';
-import type { MessageKind } from '../classify/classify-message.ts';
-import type { Problem } from '../validate/problem.ts';
-
-export type MessageStatus = 'ok' | 'problems' | 'needs_person' | 'ignored' | 'error' | 'quarantined';
 
 export interface Position {
   mailbox: string;
@@ -219,7 +217,19 @@ export function* iterateMessages(db: Db, pageSize = 500): Generator<MessageRow> 
   }
 }
 
-export function toStoredAttachments(msg: IncomingMessage, keys: Map<string, string>): StoredAttachment[] {
+/** What the store keeps of a received attachment (the mailbox's MessageAttachment): its bytes go to the archive. */
+export interface ReceivedPart {
+  partId: string;
+  filename: string | null;
+  contentType: string;
+  size: number;
+  inline: boolean;
+  content: Buffer | null;
+  skipped?: string;
+  forwardedFrom?: Address | null;
+}
+
+export function toStoredAttachments(msg: { attachments: readonly ReceivedPart[] }, keys: Map<string, string>): StoredAttachment[] {
   return msg.attachments.map((a) => ({
     part: a.partId,
     filename: a.filename,

@@ -1,4 +1,4 @@
-import { sameAuthor } from './authors.ts';
+import { sameAuthor } from '../domain/authors.ts';
 
 /**
  * Decides which recorded rows are one work: later versions from the same party supersede earlier ones, and

@@ -4,13 +4,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.ts';
+import { problem } from '../../src/domain/problem.ts';
 import { AppError } from '../../src/errors.ts';
 import { deliverOutbox, resendOutbox, retryDelayMs } from '../../src/outputs/deliver-outbox.ts';
 import { createMailer, toSmtpError } from '../../src/outputs/mailer.ts';
 import { formatOutboxList, outboxListItems } from '../../src/outputs/outbox-report.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { claimForSending, getOutbox, listOutbox } from '../../src/store/outbox-repo.ts';
-import { problem } from '../../src/validate/problem.ts';
 import { startSmtpSink, type SmtpSink } from '../setup/smtp-sink.ts';
 import { CONTEST, eml, ingestAndEnqueue, log, tempDb, type TempDb } from './outputs-helpers.ts';
 

@@ -1,8 +1,8 @@
+import type { EntryDraft } from '../../src/domain/entry-draft.ts';
+import { problem, type Problem } from '../../src/domain/problem.ts';
 import type { Db } from '../../src/store/db.ts';
 import { recordEntries } from '../../src/store/entries-repo.ts';
 import { insertOutbox } from '../../src/store/outbox-repo.ts';
-import type { EntryDraft } from '../../src/validate/validate-entry.ts';
-import { problem, type Problem } from '../../src/validate/problem.ts';
 import { eml, storeMail } from './outputs-helpers.ts';
 
 /**

@@ -1,18 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
-import JSZip from 'jszip';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import JSZip from 'jszip';
 import { classifyMessage, type Classification } from '../../src/classify/classify-message.ts';
 import { loadContest, type ContestConfig } from '../../src/config.ts';
+import type { MessageStatus } from '../../src/domain/message-kind.ts';
+import type { Problem } from '../../src/domain/problem.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { parseEml } from '../../src/mailbox/eml-folder-source.ts';
 import type { IncomingMessage } from '../../src/mailbox/incoming-message.ts';
 import { planLimitsFor } from '../../src/mailbox/message-parts.ts';
-import { parseEml } from '../../src/mailbox/eml-folder-source.ts';
-import { openDatabase, type Db } from '../../src/store/db.ts';
-import { insertMessage, toStoredAttachments, type MessageStatus } from '../../src/store/messages-repo.ts';
 import { enqueueReply, receivedMailOf, type EnqueueResult } from '../../src/outputs/enqueue-reply.ts';
-import type { Problem } from '../../src/validate/problem.ts';
-import { silentLogger } from '../../src/logger.ts';
+import { openDatabase, type Db } from '../../src/store/db.ts';
+import { insertMessage, toStoredAttachments } from '../../src/store/messages-repo.ts';
 
 export const CONTEST: ContestConfig = loadContest(path.resolve('config'));
 export const OWN = ['bisaihuodong@126.com'];

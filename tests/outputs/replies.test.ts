@@ -1,14 +1,16 @@
 import { statSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import mammoth from 'mammoth';
 import { simpleParser } from 'mailparser';
+import mammoth from 'mammoth';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { robotReason } from '../../src/classify/robots.ts';
 import { fixedClock } from '../../src/clock.ts';
+import { problem } from '../../src/domain/problem.ts';
+import type { MessageHeaders } from '../../src/mailbox/incoming-message.ts';
 import { deliverOutbox } from '../../src/outputs/deliver-outbox.ts';
 import { createMailer } from '../../src/outputs/mailer.ts';
 import { buildReply, replyRecipient, replySubject } from '../../src/outputs/reply-message.ts';
 import { cappedSenders, getOutbox, listOutbox } from '../../src/store/outbox-repo.ts';
-import { problem } from '../../src/validate/problem.ts';
 import { startSmtpSink, type SmtpSink } from '../setup/smtp-sink.ts';
 import { CONTEST, eml, ingestAndEnqueue, log, tempDb, type TempDb } from './outputs-helpers.ts';
 
@@ -23,6 +25,14 @@ let t: TempDb;
 beforeAll(async () => { sink = await startSmtpSink(); });
 afterAll(async () => { await sink.stop(); });
 afterEach(() => { sink.reset(); t?.dispose(); });
+
+/** The headers of a plain mail from `from`: only its address can make it a robot's. */
+function robotHeaders(from: string): MessageHeaders {
+  return {
+    messageId: '<x@y>', subject: '', from: { address: from, name: '' }, replyTo: null, sender: null, to: [], date: null,
+    inReplyTo: null, references: [], raw: new Map(), contentType: 'multipart/mixed',
+  };
+}
 
 function deps(db = t.db) {
   const mailer = createMailer({ host: sink.host, port: sink.port, tls: 'none', user: sink.user, pass: sink.pass }, t.dir);
@@ -172,6 +182,14 @@ describe('who is never answered', () => {
     expect(replyRecipient({ from: 'Chen.XD@QQ.com', replyTo: null })).toEqual({ ok: true, address: 'chen.xd@qq.com' });
     expect(() => buildReply({ from: null, replyTo: null, subject: '', messageId: null, references: [], receivedAt: NOW, kind: 'individual', title: null, creators: [] },
       [noPhone], CONTEST, 'a@b.com, c@d.com', 'reply')).toThrow();
+  });
+
+  it('never answers an address the classifier knows as a robot (one rule for both)', () => {
+    for (const robot of ['notifications@github.com', 'Notification@douyin.com', 'notifications+abc@x.cn', 'bounce+srs=x@mail.x.cn', 'bounces-123@x.org']) {
+      expect(replyRecipient({ from: 'ok@qq.com', replyTo: robot }), robot).toEqual({ ok: false, reason: 'robot_address' });
+      expect(replyRecipient({ from: robot, replyTo: null }), robot).toEqual({ ok: false, reason: 'robot_address' });
+      expect(robotReason(robotHeaders(robot), '最美in温州+作品+张三'), robot).toMatch(/^robot sender/);
+    }
   });
 
   it('makes a one-line subject of whatever came in', () => {

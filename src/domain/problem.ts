@@ -1,4 +1,4 @@
-import type { FieldName } from '../config.ts';
+import type { FieldName } from './field-name.ts';
 
 export const PROBLEM_CODES = [
   'missing_field', 'link_not_douyin', 'intro_too_long', 'too_many_authors', 'too_many_pieces', 'invalid_phone',
