@@ -5,13 +5,13 @@ import { parseArgs } from 'node:util';
 import type { App } from '../app.ts';
 import { isIsoDay, localDay, previousLocalDay } from '../domain/contest-calendar.ts';
 import { AppError } from '../errors.ts';
+import { readExportData } from '../outputs/collect-exports.ts';
 import { renderEntriesCsv } from '../outputs/csv-export.ts';
 import { deliverOutbox, resendOutbox, type DeliverDeps, type DeliveryReport } from '../outputs/deliver-outbox.ts';
 import { renderXlsx } from '../outputs/excel-export.ts';
 import { writeFullJsonExport } from '../outputs/json-export.ts';
 import { formatOutboxList, outboxListItems } from '../outputs/outbox-report.ts';
 import { runDigest, type DigestRun } from '../outputs/send-digest.ts';
-import { readExportData } from '../store/digest-repo.ts';
 import { listOutbox, type OutboxStatus } from '../store/outbox-repo.ts';
 
 export function deliverDeps(app: App): DeliverDeps {

@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { App } from '../app.ts';
+import { unitProgress } from '../entries/unit-progress.ts';
 import { AppError } from '../errors.ts';
 import { reprocessAll } from '../pipeline/reprocess.ts';
-import { addUnitAlias, listUnitAliases, removeUnitAlias, unitProgress } from '../store/units-repo.ts';
+import { addUnitAlias, listUnitAliases, removeUnitAlias } from '../store/units-repo.ts';
 import { unitKey } from '../validate/unit-match.ts';
 
 const USAGE = `units                              every directed unit's progress against its quota, and unknown units

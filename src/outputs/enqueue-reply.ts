@@ -6,9 +6,10 @@ import type { MessageStatus } from '../domain/message-kind.ts';
 import type { Problem } from '../domain/problem.ts';
 import type { IncomingMessage } from '../mailbox/incoming-message.ts';
 import type { Db } from '../store/db.ts';
-import { contentFingerprint, insertOutbox, replyHistory } from '../store/outbox-repo.ts';
+import { recordedContent } from '../store/messages-repo.ts';
+import { insertOutbox, replyHistory } from '../store/outbox-repo.ts';
 import { buildReply, replyKindFor, replyRecipient, type ReceivedMail } from './reply-message.ts';
-import { decideReply, replyDedupeKey, type ReplyDecision } from './reply-policy.ts';
+import { contentFingerprint, decideReply, replyDedupeKey, type ReplyDecision } from './reply-policy.ts';
 
 /**
  * Records the intent to answer one message, or records nothing. Synchronous and transaction-free on purpose:
@@ -69,7 +70,7 @@ export function enqueueReply(db: Db, intent: ReplyIntent, settings: ReplySetting
   const day = localDay(now, contest.timezone);
   const submission = kind === 'individual' || kind === 'unit_summary';
   const key = recipient.ok && say ? replyDedupeKey(recipient.address, say, intent.mail.title, intent.problems) : null;
-  const fingerprint = submission ? contentFingerprint(db, intent.messageId) : null;
+  const fingerprint = submission ? contentFingerprint(recordedContent(db, intent.messageId)) : null;
   const history = recipient.ok && submission
     ? replyHistory(db, { recipient: recipient.address, dedupeKey: key, fingerprint, day })
     : { answeredSameKey: false, answeredSameContent: false, sentToSenderToday: 0, sentToday: 0 };

@@ -1,10 +1,11 @@
-import type { Writable } from 'node:stream';
 import { once } from 'node:events';
-import type { Db } from '../store/db.ts';
+import type { Writable } from 'node:stream';
 import type { ContestConfig } from '../config.ts';
+import { unitProgress } from '../entries/unit-progress.ts';
+import type { Db } from '../store/db.ts';
 import { listEntries, type StoredEntry } from '../store/entries-repo.ts';
 import { iterateMessages, type MessageRow } from '../store/messages-repo.ts';
-import { listUnitAliases, unitProgress } from '../store/units-repo.ts';
+import { listUnitAliases } from '../store/units-repo.ts';
 import type { UnitProgressReport } from '../validate/unit-progress.ts';
 
 export interface ExportedMessage {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { MessageKind, MessageStatus } from '../domain/message-kind.ts';
 import type { Problem } from '../domain/problem.ts';
 import { textKey } from '../domain/text-key.ts';
+import type { RecordedContent } from '../store/messages-repo.ts';
 import { problemsForSubmitter, type RecipientCheck, type ReplyKind } from './reply-message.ts';
 
 /**
@@ -70,4 +71,15 @@ export function replyDedupeKey(recipient: string, say: ReplyKind, title: string 
   const work = title ? textKey(title) : '';
   const digest = createHash('sha256').update(JSON.stringify([recipient.toLowerCase(), say, work, set])).digest('hex');
   return `${say}:${digest.slice(0, 40)}`;
+}
+
+/**
+ * What a message contained, as recorded: attachment hashes (or name and size for parts not downloaded) and the
+ * archived body. The same form sent again under new headers has the same fingerprint: an exact resend.
+ */
+export function contentFingerprint(content: RecordedContent | null): string | null {
+  if (!content) return null;
+  const parts = content.parts.map((a) => a.sha256 ?? `${a.filename ?? ''}:${a.size}`).sort();
+  if (!parts.length && !content.textKey && !content.htmlKey) return null;
+  return createHash('sha256').update(JSON.stringify([content.textKey, content.htmlKey, parts])).digest('hex');
 }

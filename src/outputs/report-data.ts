@@ -1,10 +1,11 @@
-/**
- * The plain data the digest and the exports are rendered from. The store fills them (store/digest-repo.ts); the
- * renderers never touch the database. Values are as recorded, phone numbers unmasked: each renderer decides
- * what it shows (the digest masks every phone number, the organizers' own export keeps them).
- */
+import type { EntryStatus } from '../domain/entry-draft.ts';
+import type { OutboxStatus } from '../store/outbox-repo.ts';
 
-export type OutboxState = 'pending' | 'sending' | 'sent' | 'failed' | 'capped' | 'unknown';
+/**
+ * The plain data the digest and the exports are rendered from. Their use cases fill them (collect-digest.ts,
+ * collect-exports.ts); the renderers never touch the database. Values are as recorded, phone numbers unmasked:
+ * each renderer decides what it shows (the digest masks every phone number, the organizers' own export keeps them).
+ */
 
 export interface UnitRow {
   name: string;
@@ -37,7 +38,7 @@ export interface WaitingItem {
   authors: string[];
   phone: string | null;
   problems: string[];
-  reply: OutboxState | null;
+  reply: OutboxStatus | null;
 }
 
 /** Something a person has to look at: unreadable, unknown unit, PDF/image form, subject mismatch, duplicate. */
@@ -55,7 +56,7 @@ export interface DeliveryIssue {
   id: number;
   kind: string;
   recipients: string[];
-  status: OutboxState;
+  status: OutboxStatus;
   code: string | null;
   error: string | null;
 }
@@ -88,7 +89,7 @@ export interface ExportEntry {
   occupationUnit: string | null;
   link: string | null;
   phone: string | null;
-  status: 'valid' | 'problems' | 'duplicate' | 'superseded';
+  status: EntryStatus;
   problems: string[];
   /** The unit credited or recommending. */
   unit: string | null;
@@ -105,7 +106,7 @@ export interface ExportMessage {
   kind: string;
   status: string;
   problems: string[];
-  reply: OutboxState | null;
+  reply: OutboxStatus | null;
 }
 
 export interface ExportData {

@@ -6,7 +6,7 @@ import { enqueueReply, receivedMailOf } from '../outputs/enqueue-reply.ts';
 import type { IncomingMessage } from '../mailbox/incoming-message.ts';
 import type { Archive } from '../store/archive.ts';
 import type { Db } from '../store/db.ts';
-import { deleteEntriesOfMessage, recordEntries } from '../store/entries-repo.ts';
+import { deleteEntriesOfMessage, recordEntries } from '../entries/record-entries.ts';
 import type { MessageStatus } from '../domain/message-kind.ts';
 import { clearAttempts, insertMessage, setPosition, toStoredAttachments, updateVerdict, type MessageRecord } from '../store/messages-repo.ts';
 import { listUnitAliases } from '../store/units-repo.ts';

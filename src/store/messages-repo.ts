@@ -1,8 +1,10 @@
 import type { Address } from '../domain/address.ts';
-import type { MessageKind, MessageStatus } from '../domain/message-kind.ts';
+import { MESSAGE_KINDS, MESSAGE_STATUSES, type MessageKind, type MessageStatus } from '../domain/message-kind.ts';
 import type { Problem } from '../domain/problem.ts';
 import type { Db } from './db.ts';
+import { decodeProblems, encodeJson } from './json-columns.ts';
 import { prepared } from './prepared.ts';
+import { columnsOf } from './row-decoding.ts';
 
 export interface Position {
   mailbox: string;
@@ -61,9 +63,10 @@ export function setPosition(db: Db, pos: Position, now: Date): void {
 }
 
 export function findByHash(db: Db, contentHash: string): { id: number; mailbox: string | null; uidValidity: number | null; uid: number | null } | null {
-  const row = prepared(db, 'SELECT id, mailbox, uid_validity, uid FROM messages WHERE content_hash = ?').get(contentHash) as
-    { id: number; mailbox: string | null; uid_validity: number | null; uid: number | null } | undefined;
-  return row ? { id: row.id, mailbox: row.mailbox, uidValidity: row.uid_validity, uid: row.uid } : null;
+  const row = prepared(db, 'SELECT id, mailbox, uid_validity, uid FROM messages WHERE content_hash = ?').get(contentHash);
+  if (row === undefined) return null;
+  const c = columnsOf('messages', row);
+  return { id: c.int('id'), mailbox: c.textOrNull('mailbox'), uidValidity: c.intOrNull('uid_validity'), uid: c.intOrNull('uid') };
 }
 
 /** After a UIDVALIDITY change the same message has a new UID: the record follows it, nothing is processed again. */
@@ -77,7 +80,7 @@ export function insertMessage(db: Db, r: MessageRecord, now: Date): number {
       ingested_at, processed_at)
     VALUES (@contentHash, @messageId, @mailbox, @uidValidity, @uid, @sourceFile, @fromAddress, @fromName, @replyTo, @subject,
       @receivedAt, @size, @kind, @kindReason, @status, @problems, @error, @headersKey, @textKey, @htmlKey, @now, @now)`)
-    .run({ ...r, receivedAt: r.receivedAt.toISOString(), problems: JSON.stringify(r.problems), now: now.toISOString(), attachments: undefined });
+    .run({ ...r, receivedAt: r.receivedAt.toISOString(), problems: encodeJson(r.problems), now: now.toISOString(), attachments: undefined });
   const id = Number(info.lastInsertRowid);
   const att = prepared(db, `INSERT INTO attachments (message_id, part, filename, content_type, size, inline, downloaded, skipped, sha256, forwarded_from)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -90,7 +93,7 @@ export function insertMessage(db: Db, r: MessageRecord, now: Date): number {
 /** `reprocess` rewrites the verdict of a message already stored; its identity and archive keys never change. */
 export function updateVerdict(db: Db, id: number, v: Pick<MessageRecord, 'kind' | 'kindReason' | 'status' | 'problems' | 'error'>, now: Date): void {
   prepared(db, 'UPDATE messages SET kind = ?, kind_reason = ?, status = ?, problems = ?, error = ?, processed_at = ? WHERE id = ?')
-    .run(v.kind, v.kindReason, v.status, JSON.stringify(v.problems), v.error, now.toISOString(), id);
+    .run(v.kind, v.kindReason, v.status, encodeJson(v.problems), v.error, now.toISOString(), id);
 }
 
 // ---- failures and quarantine -------------------------------------------------------------------------------
@@ -158,13 +161,18 @@ export function lastFailedPollRun(db: Db): PollRunRow | null {
 // ---- reading back -------------------------------------------------------------------------------------------
 
 export function countsByKind(db: Db): Record<string, number> {
-  const rows = prepared(db, 'SELECT kind, count(*) AS n FROM messages GROUP BY kind').all() as { kind: string; n: number }[];
-  return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
+  const rows = prepared(db, 'SELECT kind, count(*) AS n FROM messages GROUP BY kind').all().map((r) => columnsOf('messages', r));
+  return Object.fromEntries(rows.map((c) => [c.text('kind'), c.int('n')]));
 }
 
 export function countsByStatus(db: Db): Record<string, number> {
-  const rows = prepared(db, 'SELECT status, count(*) AS n FROM messages GROUP BY status').all() as { status: string; n: number }[];
-  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  const rows = prepared(db, 'SELECT status, count(*) AS n FROM messages GROUP BY status').all().map((r) => columnsOf('messages', r));
+  return Object.fromEntries(rows.map((c) => [c.text('status'), c.int('n')]));
+}
+
+/** When the newest recorded message arrived (ISO), or null for an empty table. */
+export function newestReceivedAt(db: Db): string | null {
+  return columnsOf('messages', prepared(db, 'SELECT max(received_at) AS at FROM messages').get()).textOrNull('at');
 }
 
 export function allPositions(db: Db): Position[] {
@@ -196,23 +204,41 @@ export interface MessageRow {
   attachments: StoredAttachment[];
 }
 
+/** A row of `messages`. */
+function decodeMessage(row: unknown): Omit<MessageRow, 'attachments'> {
+  const c = columnsOf('messages', row);
+  return {
+    id: c.int('id'), contentHash: c.text('content_hash'), uid: c.intOrNull('uid'), uidValidity: c.intOrNull('uid_validity'),
+    mailbox: c.textOrNull('mailbox'), sourceFile: c.textOrNull('source_file'), messageId: c.textOrNull('message_id'),
+    from: c.textOrNull('from_address'), fromName: c.textOrNull('from_name'), replyTo: c.textOrNull('reply_to'), subject: c.text('subject'),
+    receivedAt: c.text('received_at'), size: c.int('size'), kind: c.oneOf('kind', MESSAGE_KINDS), kindReason: c.textOrNull('kind_reason'),
+    status: c.oneOf('status', MESSAGE_STATUSES), problems: decodeProblems('messages', 'problems', c.text('problems')), error: c.textOrNull('error'),
+    headersKey: c.text('headers_key'), textKey: c.textOrNull('text_key'), htmlKey: c.textOrNull('html_key'),
+  };
+}
+
+/** A row of `attachments`. */
+function decodeAttachment(row: unknown): StoredAttachment {
+  const c = columnsOf('attachments', row);
+  return {
+    part: c.text('part'), filename: c.textOrNull('filename'), contentType: c.text('content_type'), size: c.int('size'),
+    inline: c.flag('inline'), downloaded: c.flag('downloaded'), skipped: c.textOrNull('skipped'), sha256: c.textOrNull('sha256'),
+    forwardedFrom: c.textOrNull('forwarded_from'),
+  };
+}
+
 /** Walks the table in pages: exports and reprocessing read big tables without holding them in memory. */
 export function* iterateMessages(db: Db, pageSize = 500): Generator<MessageRow> {
-  const atts = prepared(db, `SELECT part, filename, content_type AS contentType, size, inline, downloaded, skipped, sha256,
-      forwarded_from AS forwardedFrom FROM attachments WHERE message_id = ? ORDER BY id`);
-  const page = prepared(db, `SELECT id, content_hash AS contentHash, uid, uid_validity AS uidValidity, mailbox, source_file AS sourceFile, message_id AS messageId,
-      from_address AS "from", from_name AS fromName, reply_to AS replyTo, subject, received_at AS receivedAt, size, kind,
-      kind_reason AS kindReason, status, problems, error, headers_key AS headersKey, text_key AS textKey, html_key AS htmlKey
+  const atts = prepared(db, `SELECT part, filename, content_type, size, inline, downloaded, skipped, sha256, forwarded_from
+      FROM attachments WHERE message_id = ? ORDER BY id`);
+  const page = prepared(db, `SELECT id, content_hash, uid, uid_validity, mailbox, source_file, message_id, from_address, from_name,
+      reply_to, subject, received_at, size, kind, kind_reason, status, problems, error, headers_key, text_key, html_key
       FROM messages WHERE id > ? ORDER BY id LIMIT ?`);
   let after = 0;
   for (;;) {
-    const rows = page.all(after, pageSize) as (Omit<MessageRow, 'problems' | 'attachments'> & { problems: string })[];
+    const rows = page.all(after, pageSize).map(decodeMessage);
     if (rows.length === 0) return;
-    for (const r of rows) {
-      const attachments = (atts.all(r.id) as (Omit<StoredAttachment, 'inline' | 'downloaded'> & { inline: number; downloaded: number })[])
-        .map((a) => ({ ...a, inline: a.inline === 1, downloaded: a.downloaded === 1 }));
-      yield { ...r, problems: JSON.parse(r.problems) as Problem[], attachments };
-    }
+    for (const r of rows) yield { ...r, attachments: atts.all(r.id).map(decodeAttachment) };
     after = rows[rows.length - 1]!.id;
   }
 }
@@ -241,4 +267,47 @@ export function toStoredAttachments(msg: { attachments: readonly ReceivedPart[] 
     sha256: keys.get(a.partId) ?? null,
     forwardedFrom: a.forwardedFrom ? a.forwardedFrom.address : null,
   }));
+}
+
+/** What a message contained, as recorded: its archived bodies and each attachment's hash (or name and size). */
+export interface RecordedContent {
+  textKey: string | null;
+  htmlKey: string | null;
+  parts: { sha256: string | null; filename: string | null; size: number }[];
+}
+
+export function recordedContent(db: Db, messageId: number): RecordedContent | null {
+  const msg = prepared(db, 'SELECT text_key, html_key FROM messages WHERE id = ?').get(messageId);
+  if (msg === undefined) return null;
+  const m = columnsOf('messages', msg);
+  const parts = prepared(db, 'SELECT sha256, filename, size FROM attachments WHERE message_id = ?').all(messageId).map((r) => {
+    const c = columnsOf('attachments', r);
+    return { sha256: c.textOrNull('sha256'), filename: c.textOrNull('filename'), size: c.int('size') };
+  });
+  return { textKey: m.textOrNull('text_key'), htmlKey: m.textOrNull('html_key'), parts };
+}
+
+/** What reports read of a message received before an instant. */
+export interface MessageSummary {
+  id: number;
+  receivedAt: string;
+  from: string | null;
+  subject: string;
+  kind: MessageKind;
+  status: MessageStatus;
+  problems: Problem[];
+  error: string | null;
+}
+
+/** Every message received before `before` (ISO), in arrival order. */
+export function messagesReceivedBefore(db: Db, before: string): MessageSummary[] {
+  return prepared(db, `SELECT id, received_at, from_address, subject, kind, status, problems, error
+      FROM messages WHERE received_at < ? ORDER BY received_at, id`).all(before).map((r) => {
+    const c = columnsOf('messages', r);
+    return {
+      id: c.int('id'), receivedAt: c.text('received_at'), from: c.textOrNull('from_address'), subject: c.text('subject'),
+      kind: c.oneOf('kind', MESSAGE_KINDS), status: c.oneOf('status', MESSAGE_STATUSES),
+      problems: decodeProblems('messages', 'problems', c.text('problems')), error: c.textOrNull('error'),
+    };
+  });
 }

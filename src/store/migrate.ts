@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import { AppError } from '../errors.ts';
+import { columnsOf } from './row-decoding.ts';
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
@@ -31,8 +32,10 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
 export function migrate(db: Database.Database, migrations = readMigrations()): { applied: string[] } {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     id INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-  const done = db.prepare('SELECT id, name, checksum FROM schema_migrations ORDER BY id').all() as
-    { id: number; name: string; checksum: string }[];
+  const done = db.prepare('SELECT id, name, checksum FROM schema_migrations ORDER BY id').all().map((r) => {
+    const c = columnsOf('schema_migrations', r);
+    return { id: c.int('id'), name: c.text('name'), checksum: c.text('checksum') };
+  });
   const known = new Map(migrations.map((m) => [m.id, m]));
   for (const row of done) {
     const m = known.get(row.id);

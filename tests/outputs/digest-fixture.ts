@@ -1,7 +1,7 @@
 import type { EntryDraft } from '../../src/domain/entry-draft.ts';
 import { problem, type Problem } from '../../src/domain/problem.ts';
+import { recordEntries } from '../../src/entries/record-entries.ts';
 import type { Db } from '../../src/store/db.ts';
-import { recordEntries } from '../../src/store/entries-repo.ts';
 import { insertOutbox } from '../../src/store/outbox-repo.ts';
 import { eml, storeMail } from './outputs-helpers.ts';
 

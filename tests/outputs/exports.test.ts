@@ -6,11 +6,11 @@ import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readExportData } from '../../src/outputs/collect-exports.ts';
 import { renderEntriesCsv } from '../../src/outputs/csv-export.ts';
 import { renderXlsx } from '../../src/outputs/excel-export.ts';
 import type { ExportData } from '../../src/outputs/report-data.ts';
 import { safeCell } from '../../src/outputs/text-safety.ts';
-import { readExportData } from '../../src/store/digest-repo.ts';
 import { buildDigestFixture, DIGEST_NOW, MASKED_PHONE, RAW_PHONE, SCRIPT_TITLE } from './digest-fixture.ts';
 import { CONTEST, tempDb, type TempDb } from './outputs-helpers.ts';
 

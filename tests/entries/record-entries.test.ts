@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadContest } from '../../src/config.ts';
+import { deleteEntriesOfMessage, recordEntries, type RecordEntriesInput } from '../../src/entries/record-entries.ts';
+import { unitProgress } from '../../src/entries/unit-progress.ts';
 import type { FormFields } from '../../src/extract/form-types.ts';
 import { openDatabase, type Db } from '../../src/store/db.ts';
-import { deleteEntriesOfMessage, getEntry, listEntries, recordEntries, type RecordEntriesInput, type StoredEntry } from '../../src/store/entries-repo.ts';
+import { getEntry, listEntries, type StoredEntry } from '../../src/store/entries-repo.ts';
 import { insertMessage } from '../../src/store/messages-repo.ts';
-import { addUnitAlias, listUnitAliases, unitProgress } from '../../src/store/units-repo.ts';
+import { addUnitAlias, listUnitAliases } from '../../src/store/units-repo.ts';
 import { matchUnit } from '../../src/validate/unit-match.ts';
 import { validateRegistration, validateSummary } from '../../src/validate/validate-entry.ts';
 
