@@ -12,6 +12,9 @@ import type { IngestDeps } from './pipeline/ingest-message.ts';
 import { Archive } from './store/archive.ts';
 import { openDatabase, type Db } from './store/db.ts';
 
+/** A document read again alone after it was quarantined gets three times the usual 20 s. */
+const PATIENT_PARSE_MS = 60_000;
+
 /** Everything a command needs, wired once: the composition root's building blocks. */
 export interface App {
   config: AppConfig;
@@ -35,7 +38,7 @@ export function createApp(config: AppConfig, log: Logger, clock: Clock = systemC
   const db = openDatabase(config.dataDir);
   const archive = new Archive(path.join(config.dataDir, 'archive'));
   const ownAddresses = [...new Set([config.contest.mailbox, config.mailFrom, config.imap?.user].filter((a): a is string => !!a && a.includes('@')))];
-  const deps: IngestDeps = { db, archive, contest: config.contest, ownAddresses, mailFrom: config.mailFrom, extract: (msg) => extractMessage(msg, { contest: config.contest, heapMb: config.parseHeapMb }), log };
+  const deps: IngestDeps = { db, archive, contest: config.contest, ownAddresses, mailFrom: config.mailFrom, extract: (msg, o) => extractMessage(msg, { contest: config.contest, heapMb: config.parseHeapMb, ...(o?.patient ? { timeoutMs: PATIENT_PARSE_MS } : {}) }), log };
   const mailer = createMailer(config.smtp, config.dataDir);
   return {
     config, log, db, archive, clock, limits: planLimitsFor(config.partMaxBytes), deps, mailer, version: VERSION,

@@ -5,7 +5,7 @@ import { createApp, VERSION, type App } from './app.ts';
 import { loadConfig, type AppConfig } from './config.ts';
 import { AppError, describeError, isAppError, isConfigError, isUsageError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { openImapSession } from './mailbox/imap-source.ts';
+import { openImapSession } from './mailbox/imap/open-session.ts';
 import type { Command } from './commands/command.ts';
 import { reprocessCommand, unitsCommand } from './commands/units-command.ts';
 import { dailyDigest, deliverPending, demoDigestDay, digestCommand, digestFor, exportCommand, repliesCommand } from './commands/outputs-command.ts';

@@ -1,7 +1,7 @@
 import type { Db } from '../store/db.ts';
-import {
-  allPositions, countsByKind, countsByStatus, lastFailedPollRun, lastGoodPollRun, lastPollRun, type PollRunRow, type Position,
-} from '../store/messages-repo.ts';
+import { allPositions, type MailboxState } from '../store/mailbox-state-repo.ts';
+import { countsByKind, countsByStatus } from '../store/messages-repo.ts';
+import { lastFailedPollRun, lastGoodPollRun, lastPollRun, type PollRunRow } from '../store/poll-runs-repo.ts';
 
 export type Health = 'ok' | 'never_polled' | 'stale' | 'failing' | 'auth_failed';
 
@@ -11,7 +11,7 @@ export interface StatusReport {
   lastPoll: PollRunRow | null;
   lastGoodPoll: PollRunRow | null;
   lastError: { at: string; code: string | null; message: string | null } | null;
-  positions: Position[];
+  positions: MailboxState[];
   messages: { total: number; byKind: Record<string, number>; byStatus: Record<string, number> };
 }
 
