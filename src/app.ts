@@ -7,6 +7,9 @@ import { extractMessage } from './extract/extract-message.ts';
 import { closeParsePool } from './extract/worker-pool.ts';
 import { createMailer, type Mailer } from './outputs/mailer.ts';
 import type { Logger } from './logger.ts';
+import { AppError } from './errors.ts';
+import type { ImapSession } from './mailbox/imap/imap-session.ts';
+import { openImapSession } from './mailbox/imap/open-session.ts';
 import { planLimitsFor, type PlanLimits } from './mailbox/message-parts.ts';
 import type { IngestDeps } from './pipeline/ingest-message.ts';
 import { Archive } from './store/archive.ts';
@@ -26,6 +29,8 @@ export interface App {
   deps: IngestDeps;
   mailer: Mailer;
   version: string;
+  /** A new connection to the configured mailbox (IMAP_HOST); a usage error when none is configured. */
+  openMailbox(): Promise<ImapSession>;
   close(): void;
 }
 
@@ -42,6 +47,11 @@ export function createApp(config: AppConfig, log: Logger, clock: Clock = systemC
   const mailer = createMailer(config.smtp, config.dataDir);
   return {
     config, log, db, archive, clock, limits: planLimitsFor(config.partMaxBytes), deps, mailer, version: VERSION,
+    openMailbox: () => {
+      const imap = config.imap;
+      if (!imap) return Promise.reject(new AppError('usage', 'IMAP is not configured (set IMAP_HOST, IMAP_USER, IMAP_PASS)'));
+      return openImapSession(imap, log.child({ module: 'imap' }), { limits: planLimitsFor(config.partMaxBytes), version: VERSION, supportEmail: config.contest.mailbox });
+    },
     close: () => {
       mailer.close();
       if (db.open) db.close();

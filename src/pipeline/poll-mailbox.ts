@@ -161,6 +161,27 @@ function settingsOf(opts: PollOptions): ImapSourceSettings {
   };
 }
 
+/**
+ * `reprocess --id` for messages recorded only from their envelope (quarantined, unfetchable): read them again from
+ * the mailbox now, alone, whatever their last try.
+ */
+export async function retryMessages(openSession: () => Promise<ImapSession>, deps: IngestDeps, clock: Clock, opts: PollOptions & { ids: number[] }): Promise<PollReport> {
+  const session = await openSession();
+  const report: PollReport = {
+    ...emptyLoopReport(), mailbox: session.mailbox, uidValidity: session.uidValidity, listed: 0, gaps: 0, reconnects: 0, retried: 0, recovered: 0,
+    uidValidityChanged: false,
+  };
+  // A source with nothing to take: it only holds the connection the retries share.
+  const holder = new ImapMessageSource(session, openSession, deps, clock,
+    { uids: [], listedAbove: [], recordedAbove: new Set(), mark: 0, moveMark: false }, settingsOf(opts));
+  try {
+    await retryDue(holder, openSession, deps, clock, { ...opts, retryIds: opts.ids }, report, new Set());
+    return report;
+  } finally {
+    await holder.close();
+  }
+}
+
 /** A retry reads each document with a longer time box. */
 function patient(deps: IngestDeps): IngestDeps {
   return { ...deps, extract: (msg) => deps.extract(msg, { patient: true }) };
