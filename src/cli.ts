@@ -10,6 +10,7 @@ import { reprocessCommand, unitsCommand } from './commands/units-command.ts';
 import { importCommand } from './commands/import-command.ts';
 import { digestCommand, exportCommand, repliesCommand } from './commands/outputs-command.ts';
 import { pollCommand } from './commands/poll-command.ts';
+import { reconcileCommand } from './commands/reconcile-command.ts';
 import { runCommand } from './commands/run-command.ts';
 import { buildStatus, formatStatus, statusExitCode } from './outputs/status-report.ts';
 import { openDatabase } from './store/db.ts';
@@ -33,8 +34,11 @@ usage: contest-intake <command> [options]
   units                        each directed unit's progress against its quota; unknown units
   units alias add <as written> <unit> [--reprocess]
                                map a unit's spelling to a configured unit (also: alias list, alias remove)
+  reconcile                    take the messages the mailbox has below the position and the record does not
+                               (status reports them as gaps)
   reprocess [--id N] [--include-quarantined]
-                               extract and validate again from the archive after a rule or alias change
+                               extract and validate again from the archive after a rule or alias change;
+                               --id of a quarantined or unfetchable message reads it again from the mailbox
   backup [--out FILE]          a consistent copy of the database while the worker runs (SQLite online
                                backup; default DATA_DIR/backups/contest-intake-<time>.db)
   migrate                      apply database migrations and exit
@@ -45,6 +49,7 @@ Configuration comes from the environment and config/contest.json: see README.md.
 const commands: Record<string, Command> = {
   run: runCommand,
   poll: pollCommand,
+  reconcile: reconcileCommand,
   import: importCommand,
 
   async status(app, args) {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { App } from '../app.ts';
 import { deliverPending } from './outputs-command.ts';
-import { pollOnce } from './poll-once.ts';
+import { describePoll, pollOnce } from './poll-once.ts';
 import { runDemo } from './run-demo.ts';
 
 /** `poll --once`: one poll cycle of the IMAP mailbox, its replies delivered, then exit. */
@@ -18,6 +18,6 @@ export async function pollCommand(app: App, args: string[]): Promise<number> {
   if (sent.sent.length || sent.retrying.length || sent.failed.length) {
     console.log(`replies: ${sent.sent.length} sent, ${sent.retrying.length} to retry, ${sent.failed.length} failed`);
   }
-  console.log(`poll: ${r.fetched} new, ${r.known} already known, ${r.failed} failed, ${r.quarantined} quarantined, ${r.vanished} vanished${r.uidValidityChanged ? ' (UIDVALIDITY changed: rescanned)' : ''}`);
+  console.log(`poll: ${describePoll(r)}`);
   return 0;
 }

@@ -1,28 +1,24 @@
 import type { App } from '../app.ts';
-import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { openImapSession } from '../mailbox/imap-source.ts';
 import { pollMailbox, type PollReport } from '../pipeline/poll-mailbox.ts';
 
-/** One poll cycle of the configured IMAP mailbox, as `run` (on its schedule) and `poll` run it. */
+/** One poll cycle of the configured IMAP mailbox, as `run` (on its schedule), `poll` and `reconcile` run it. */
 
-function sessionOpener(app: App) {
-  const imap = app.config.imap;
-  if (!imap) throw new AppError('usage', 'IMAP is not configured (set IMAP_HOST, IMAP_USER, IMAP_PASS)');
-  return () => openImapSession(imap, app.log.child({ module: 'imap' }), {
-    limits: app.limits, version: app.version, supportEmail: app.config.contest.mailbox,
-  });
-}
-
-export async function pollOnce(app: App, signal?: AbortSignal): Promise<PollReport> {
+export async function pollOnce(app: App, signal?: AbortSignal, mode: 'poll' | 'reconcile' = 'poll'): Promise<PollReport> {
   const started = Date.now();
   const progress = progressReporter(app.log);
-  const report = await pollMailbox(sessionOpener(app), app.deps, app.clock, {
-    batchSize: app.config.pollBatch, maxAttempts: 3, signal, onProgress: progress,
+  const report = await pollMailbox(() => app.openMailbox(), app.deps, app.clock, {
+    batchSize: app.config.pollBatch, maxAttempts: 3, partMaxBytes: app.config.partMaxBytes, signal, onProgress: progress, mode,
   });
   const seconds = (Date.now() - started) / 1000;
-  app.log.info({ ...report, seconds, perSecond: report.fetched ? +(report.fetched / seconds).toFixed(1) : 0 }, 'poll finished');
+  app.log.info({ ...report, failures: report.failures.length, seconds, perSecond: report.fetched ? +(report.fetched / seconds).toFixed(1) : 0 }, 'poll finished');
   return report;
+}
+
+export function describePoll(r: PollReport): string {
+  return `${r.fetched} new, ${r.known} already known, ${r.failed} failed, ${r.quarantined} quarantined, ${r.unfetchable} unfetchable, `
+    + `${r.vanished} vanished${r.reconnects ? `, ${r.reconnects} reconnections` : ''}${r.retried ? `, ${r.retried} retried (${r.recovered} read in full)` : ''}`
+    + `${r.uidValidityChanged ? ' (UIDVALIDITY changed: rescanned)' : ''}${r.gaps ? `; ${r.gaps} UIDs below the position are not recorded: run \`contest-intake reconcile\`` : ''}`;
 }
 
 function progressReporter(log: Logger): (done: number, total: number) => void {

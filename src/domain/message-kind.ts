@@ -6,5 +6,5 @@
 export const MESSAGE_KINDS = ['individual', 'unit_summary', 'automated', 'not_contest'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
-export const MESSAGE_STATUSES = ['ok', 'problems', 'needs_person', 'ignored', 'error', 'quarantined'] as const;
+export const MESSAGE_STATUSES = ['ok', 'problems', 'needs_person', 'ignored', 'error', 'quarantined', 'unfetchable'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
