@@ -2,17 +2,17 @@ import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp, VERSION, type App } from './app.ts';
-import { loadConfig, type AppConfig } from './config.ts';
-import { AppError, describeError, isAppError, isConfigError, isUsageError } from './errors.ts';
-import { createLogger } from './logger.ts';
 import type { Command } from './commands/command.ts';
-import { reprocessCommand, unitsCommand } from './commands/units-command.ts';
 import { importCommand } from './commands/import-command.ts';
 import { digestCommand, exportCommand, repliesCommand } from './commands/outputs-command.ts';
 import { pollCommand } from './commands/poll-command.ts';
 import { reconcileCommand } from './commands/reconcile-command.ts';
 import { runCommand } from './commands/run-command.ts';
-import { buildStatus, formatStatus, statusExitCode } from './outputs/status-report.ts';
+import { reprocessCommand, unitsCommand } from './commands/units-command.ts';
+import { loadConfig, type AppConfig } from './config.ts';
+import { AppError, describeError, isAppError, isConfigError, isUsageError } from './errors.ts';
+import { createLogger } from './logger.ts';
+import { buildStatus, formatStatus, statusExitCode } from './status/status-report.ts';
 import { openDatabase } from './store/db.ts';
 
 const USAGE = `contest-intake ${VERSION}: the mailbox of the 最美in温州 Douyin contest

@@ -3,15 +3,15 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { App } from '../app.ts';
+import { runDigest, type DigestRun } from '../digest/send-digest.ts';
 import { isIsoDay, localDay, previousLocalDay } from '../domain/contest-calendar.ts';
 import { AppError } from '../errors.ts';
-import { readExportData } from '../outputs/collect-exports.ts';
-import { renderEntriesCsv } from '../outputs/csv-export.ts';
-import { deliverOutbox, resendOutbox, type DeliverDeps, type DeliveryReport } from '../outputs/deliver-outbox.ts';
-import { renderXlsx } from '../outputs/excel-export.ts';
-import { writeFullJsonExport } from '../outputs/json-export.ts';
-import { formatOutboxList, outboxListItems } from '../outputs/outbox-report.ts';
-import { runDigest, type DigestRun } from '../outputs/send-digest.ts';
+import { readExportData } from '../exports/collect-exports.ts';
+import { renderEntriesCsv } from '../exports/csv-export.ts';
+import { writeFullJsonExport } from '../exports/json-export.ts';
+import { renderXlsx } from '../exports/xlsx-export.ts';
+import { deliverOutbox, resendOutbox, type DeliverDeps, type DeliveryReport } from '../replies/deliver-outbox.ts';
+import { formatOutboxList, outboxListItems } from '../replies/outbox-report.ts';
 import { listOutbox, type OutboxStatus } from '../store/outbox-repo.ts';
 
 export function deliverDeps(app: App): DeliverDeps {

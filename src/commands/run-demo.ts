@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { App } from '../app.ts';
-import { buildStatus, formatStatus } from '../outputs/status-report.ts';
 import { importFiles } from '../pipeline/import-files.ts';
+import { buildStatus, formatStatus } from '../status/status-report.ts';
 import { deliverPending, demoDigestDay, digestFor } from './outputs-command.ts';
 
 /** `run` and `poll` with no IMAP_HOST: the bundled demo mailbox ingested once, its replies, digest and status. */

@@ -2,7 +2,7 @@ import { classifyMessage, type Classification } from '../classify/classify-messa
 import type { ContestConfig } from '../config.ts';
 import type { ExtractionResult } from '../extract/form-types.ts';
 import type { Logger } from '../logger.ts';
-import { enqueueReply, receivedMailOf } from '../outputs/enqueue-reply.ts';
+import { enqueueReply, receivedMailOf } from '../replies/enqueue-reply.ts';
 import type { IncomingMessage } from '../mailbox/incoming-message.ts';
 import type { Archive } from '../store/archive.ts';
 import type { Db } from '../store/db.ts';

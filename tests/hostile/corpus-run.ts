@@ -7,9 +7,9 @@ import { CORPUS_DAY, DEFAULT_SEED, makeHostileCorpus, type HostileCase } from '.
 import { loadConfig, type AppConfig } from '../../src/config.ts';
 import { localDay } from '../../src/domain/contest-calendar.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { deliverOutbox, type DeliveryReport } from '../../src/outputs/deliver-outbox.ts';
-import { createMailer } from '../../src/outputs/mailer.ts';
+import { deliverOutbox, type DeliveryReport } from '../../src/replies/deliver-outbox.ts';
 import { openDatabase } from '../../src/store/db.ts';
+import { createMailer } from '../../src/transport/mailer.ts';
 import { startDovecot, type DovecotHandle } from '../setup/dovecot.ts';
 import { startSmtpSink, type SmtpSink, type SinkMessage } from '../setup/smtp-sink.ts';
 import { runCli, type ChildRun } from './run-child.ts';

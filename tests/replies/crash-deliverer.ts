@@ -3,8 +3,8 @@
  * killed (SIGKILL, no cleanup) the moment the server has accepted the first mail, before 'sent' is recorded.
  */
 import { silentLogger } from '../../src/logger.ts';
-import { deliverOutbox } from '../../src/outputs/deliver-outbox.ts';
-import { createMailer } from '../../src/outputs/mailer.ts';
+import { deliverOutbox } from '../../src/replies/deliver-outbox.ts';
+import { createMailer } from '../../src/transport/mailer.ts';
 import { openDatabase } from '../../src/store/db.ts';
 
 const [dataDir, host, port, user, pass, nowIso] = process.argv.slice(2) as [string, string, string, string, string, string];

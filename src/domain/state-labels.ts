@@ -1,4 +1,4 @@
-/** Chinese words for the machine states, shared by the digest and the exports. */
+/** Chinese words for the machine states, shared by the digest, the exports and the outbox listing. */
 
 export const KIND_LABELS: Record<string, string> = {
   individual: '个人报名', unit_summary: '单位汇总', automated: '自动邮件/退信', not_contest: '与大赛无关',

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.ts';
 import { parseEml } from '../../src/mailbox/eml-folder-source.ts';
-import { blankForm } from '../../src/outputs/blank-form.ts';
-import { deliverOutbox } from '../../src/outputs/deliver-outbox.ts';
-import { createMailer } from '../../src/outputs/mailer.ts';
 import { ingestMessage } from '../../src/pipeline/ingest-message.ts';
+import { blankForm } from '../../src/replies/blank-form.ts';
+import { deliverOutbox } from '../../src/replies/deliver-outbox.ts';
+import { createMailer } from '../../src/transport/mailer.ts';
+import { eml, fillIn, LIMITS } from '../helpers/store-helpers.ts';
 import { makeTestApp, type TestApp } from '../helpers/test-app.ts';
 import { startSmtpSink, type SmtpSink } from '../setup/smtp-sink.ts';
-import { eml, fillIn, LIMITS } from './outputs-helpers.ts';
 
 /**
  * "Done when: a submitter whose form lacks a phone number gets exactly one clear reply that names the phone

@@ -1,7 +1,7 @@
 import { localStamp } from '../domain/contest-calendar.ts';
+import { DELIVERY_ERROR_LABELS, REPLY_LABELS, label } from '../domain/state-labels.ts';
+import { oneLine } from '../domain/text-safety.ts';
 import type { OutboxRow } from '../store/outbox-repo.ts';
-import { DELIVERY_ERROR_LABELS, REPLY_LABELS, label } from './labels.ts';
-import { oneLine } from './text-safety.ts';
 
 /** What `replies` prints: one line per outbox row, newest first, every value from mail made one safe line. */
 

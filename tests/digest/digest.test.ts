@@ -7,15 +7,16 @@ import ExcelJS from 'exceljs';
 import { parse } from 'node-html-parser';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.ts';
-import { readDigestData } from '../../src/outputs/collect-digest.ts';
-import { renderDigest, unitState } from '../../src/outputs/digest.ts';
-import { createMailer } from '../../src/outputs/mailer.ts';
-import type { DigestData } from '../../src/outputs/report-data.ts';
-import { runDigest } from '../../src/outputs/send-digest.ts';
+import { readDigestData } from '../../src/digest/collect-digest.ts';
+import type { DigestData } from '../../src/digest/digest-data.ts';
+import { unitState } from '../../src/digest/digest-view.ts';
+import { renderDigest } from '../../src/digest/render-digest.ts';
+import { runDigest } from '../../src/digest/send-digest.ts';
 import { listOutbox } from '../../src/store/outbox-repo.ts';
+import { createMailer } from '../../src/transport/mailer.ts';
+import { CONTEST, log, tempDb, type TempDb } from '../helpers/store-helpers.ts';
 import { startSmtpSink, type SmtpSink } from '../setup/smtp-sink.ts';
 import { buildDigestFixture, DAY, DIGEST_NOW, MASKED_PHONE, RAW_PHONE, SCRIPT_TITLE, type DigestFixture } from './digest-fixture.ts';
-import { CONTEST, log, tempDb, type TempDb } from './outputs-helpers.ts';
 
 const run = promisify(execFile);
 const CHROMIUM = '/usr/bin/chromium';
@@ -80,6 +81,15 @@ describe('the digest of a fixed day', () => {
     expect(html).not.toMatch(/url\(/i);
     // Gmail clips HTML mail beyond 102 KB: the digest of 36 units and a few dozen items stays well under.
     expect(Buffer.byteLength(html)).toBeLessThan(80_000);
+  });
+});
+
+describe('the digest\'s two parts', () => {
+  it('say the same: every heading, note, list item, badge and reference of the HTML is in the plain text', () => {
+    const { html, text } = renderDigest(readDigestData(t.db, CONTEST, DAY), DIGEST_NOW);
+    const pieces = parse(html).querySelectorAll('h2, li, td > p, span').map((e) => e.text.trim()).filter(Boolean);
+    expect(pieces.length).toBeGreaterThan(60);
+    for (const piece of pieces) expect(text, piece).toContain(piece);
   });
 });
 

@@ -6,10 +6,10 @@ import { messagesReceivedBefore } from '../store/messages-repo.ts';
 import { replyStatusByMessage } from '../store/outbox-repo.ts';
 import { listUnitAliases } from '../store/units-repo.ts';
 import type { UnitProgressReport } from '../validate/unit-progress.ts';
-import type { ExportData, ExportEntry, ExportMessage, UnitRow, UnknownUnitRow } from './report-data.ts';
+import type { ExportData, ExportEntry, ExportMessage, UnitRow, UnknownUnitRow } from './export-data.ts';
 
 /**
- * Everything for `export --format xlsx|csv` and the digest's attachment, as plain data (report-data.ts): the
+ * Everything for `export --format xlsx|csv` and the digest's attachment, as plain data (export-data.ts): the
  * current entries, each unit's progress, every message. The renderers never touch the database.
  */
 

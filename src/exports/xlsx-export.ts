@@ -2,10 +2,10 @@ import { PassThrough } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type ExcelJS from 'exceljs';
 import { localStamp } from '../domain/contest-calendar.ts';
+import { ENTRY_STATUS_LABELS, KIND_LABELS, MESSAGE_STATUS_LABELS, REPLY_LABELS, label } from '../domain/state-labels.ts';
+import { safeCell } from '../domain/text-safety.ts';
 import { maskPhone, maskPhonesInText } from '../privacy.ts';
-import { ENTRY_STATUS_LABELS, KIND_LABELS, MESSAGE_STATUS_LABELS, REPLY_LABELS, label } from './labels.ts';
-import type { ExportData, ExportEntry, UnitRow } from './report-data.ts';
-import { safeCell } from './text-safety.ts';
+import type { ExportData, ExportEntry, UnitRow } from './export-data.ts';
 
 /**
  * The organizers' workbook: 作品 (the notice's summary-form columns plus status and problems), 评审 (one row per

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../clock.ts';
+import { isSingleAddress } from '../domain/text-safety.ts';
 import { AppError, isAppError, type ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { maskEmail } from '../privacy.ts';
@@ -7,10 +8,9 @@ import type { Db } from '../store/db.ts';
 import {
   claimForSending, duePending, getOutbox, markFailed, markInterrupted, markRetry, markSent, storeRaw, type OutboxRow,
 } from '../store/outbox-repo.ts';
+import { composeMail, toSmtpError, type Mailer } from '../transport/mailer.ts';
 import { blankForm, DOCX_CONTENT_TYPE, type BlankFormText } from './blank-form.ts';
-import { composeMail, toSmtpError, type Mailer } from './mailer.ts';
 import { BLANK_FORM_FILENAME, type ReplyMail } from './reply-message.ts';
-import { isSingleAddress } from './text-safety.ts';
 
 /**
  * Sends what the outbox holds. Each row: render once (bytes stored) → commit 'sending' → SMTP → commit 'sent'.

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { docxContent } from '../../src/extract/docx-content.ts';
 import { formsFromContent } from '../../src/extract/forms-from-content.ts';
 import { formLabels } from '../../src/extract/label-match.ts';
-import { blankForm, buildBlankForm } from '../../src/outputs/blank-form.ts';
-import { CONTEST, fillIn } from './outputs-helpers.ts';
+import { blankForm, buildBlankForm } from '../../src/replies/blank-form.ts';
+import { CONTEST, fillIn } from '../helpers/store-helpers.ts';
 
 describe('the blank registration form (附件1)', () => {
   it('is a .docx with the notice\'s title, rows and footnote, the same bytes every time', async () => {

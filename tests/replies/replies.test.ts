@@ -7,12 +7,12 @@ import { robotReason } from '../../src/classify/robots.ts';
 import { fixedClock } from '../../src/clock.ts';
 import { problem } from '../../src/domain/problem.ts';
 import type { MessageHeaders } from '../../src/mailbox/incoming-message.ts';
-import { deliverOutbox } from '../../src/outputs/deliver-outbox.ts';
-import { createMailer } from '../../src/outputs/mailer.ts';
-import { buildReply, replyRecipient, replySubject } from '../../src/outputs/reply-message.ts';
+import { deliverOutbox } from '../../src/replies/deliver-outbox.ts';
+import { buildReply, replyRecipient, replySubject } from '../../src/replies/reply-message.ts';
 import { cappedSenders, getOutbox, listOutbox } from '../../src/store/outbox-repo.ts';
+import { createMailer } from '../../src/transport/mailer.ts';
+import { CONTEST, eml, ingestAndEnqueue, log, tempDb, type TempDb } from '../helpers/store-helpers.ts';
 import { startSmtpSink, type SmtpSink } from '../setup/smtp-sink.ts';
-import { CONTEST, eml, ingestAndEnqueue, log, tempDb, type TempDb } from './outputs-helpers.ts';
 
 const NOW = new Date('2024-06-10T03:00:00Z'); // 11:00 in Wenzhou
 const clock = fixedClock(NOW.toISOString());

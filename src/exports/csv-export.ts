@@ -1,8 +1,8 @@
 import { localStamp } from '../domain/contest-calendar.ts';
+import { ENTRY_STATUS_LABELS, label } from '../domain/state-labels.ts';
+import { safeCell } from '../domain/text-safety.ts';
 import { maskPhone, maskPhonesInText } from '../privacy.ts';
-import { ENTRY_STATUS_LABELS, label } from './labels.ts';
-import type { ExportData } from './report-data.ts';
-import { safeCell } from './text-safety.ts';
+import type { ExportData } from './export-data.ts';
 
 /**
  * The entries as CSV, in the notice's summary-form columns plus status and problems. UTF-8 with a BOM (without it

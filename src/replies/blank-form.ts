@@ -1,5 +1,5 @@
 import JSZip from 'jszip';
-import { escapeHtml } from './text-safety.ts';
+import { escapeHtml } from '../domain/text-safety.ts';
 
 /**
  * The blank 附件1 registration form as the notice prints it, generated as a .docx (plain OOXML through jszip),

@@ -11,7 +11,7 @@ import { silentLogger } from '../../src/logger.ts';
 import { parseEml } from '../../src/mailbox/eml-folder-source.ts';
 import type { IncomingMessage } from '../../src/mailbox/incoming-message.ts';
 import { planLimitsFor } from '../../src/mailbox/message-parts.ts';
-import { enqueueReply, receivedMailOf, type EnqueueResult } from '../../src/outputs/enqueue-reply.ts';
+import { enqueueReply, receivedMailOf, type EnqueueResult } from '../../src/replies/enqueue-reply.ts';
 import { openDatabase, type Db } from '../../src/store/db.ts';
 import { insertMessage, toStoredAttachments } from '../../src/store/messages-repo.ts';
 

@@ -2,7 +2,7 @@ import type { ContestConfig } from '../config.ts';
 import { formatIsoDate, formatLocalDateTime } from '../domain/contest-calendar.ts';
 import type { Problem } from '../domain/problem.ts';
 import { isRobotLocalPart } from '../domain/robot-address.ts';
-import { asMessageId, bodyText, escapeHtml, isSingleAddress, oneLine } from './text-safety.ts';
+import { asMessageId, bodyText, escapeHtml, isSingleAddress, oneLine } from '../domain/text-safety.ts';
 
 /**
  * The answer to one submission, as data: recipient, threading headers, and the same polite Chinese text as

@@ -1,17 +1,17 @@
 import type { ContestConfig } from '../config.ts';
 import { dayRange } from '../domain/contest-calendar.ts';
 import type { Problem } from '../domain/problem.ts';
+import { progressUntil, unitRows } from '../exports/collect-exports.ts';
 import type { Db } from '../store/db.ts';
 import { entriesReceivedBefore, type EntrySummary } from '../store/entries-repo.ts';
 import { messagesReceivedBefore, type MessageSummary } from '../store/messages-repo.ts';
 import {
   cappedSenders, countRepliesSent, countWaitingToSend, outboxIssues, replyStatusByMessage, type OutboxStatus,
 } from '../store/outbox-repo.ts';
-import { progressUntil, unitRows } from './collect-exports.ts';
-import type { DigestData, PersonItem, WaitingItem } from './report-data.ts';
+import type { DigestData, PersonItem, WaitingItem } from './digest-data.ts';
 
 /**
- * What the daily digest shows, as plain data (report-data.ts): the day's mail and entries, the totals, each unit
+ * What the daily digest shows, as plain data (digest-data.ts): the day's mail and entries, the totals, each unit
  * against its quota, what waits for submitters, what needs a person. Everything is "as recorded up to the end of
  * the day", so the digest of a past day can be made again.
  */

@@ -3,17 +3,17 @@ import path from 'node:path';
 import type { Clock } from '../clock.ts';
 import type { AppConfig } from '../config.ts';
 import { isIsoDay, localDay } from '../domain/contest-calendar.ts';
+import { readExportData } from '../exports/collect-exports.ts';
+import { renderXlsx } from '../exports/xlsx-export.ts';
 import type { Logger } from '../logger.ts';
+import { deliverOutbox, type DeliveryReport } from '../replies/deliver-outbox.ts';
 import { ensurePrivateDir, type Db } from '../store/db.ts';
 import { getOutbox, insertOutbox, outboxByDedupeKey } from '../store/outbox-repo.ts';
+import { composeMail, type Mailer } from '../transport/mailer.ts';
+import { generateMessageId } from '../transport/message-id.ts';
 import { readDigestData } from './collect-digest.ts';
-import { readExportData } from './collect-exports.ts';
-import { deliverOutbox, type DeliveryReport } from './deliver-outbox.ts';
-import { renderDigest, type RenderedDigest } from './digest.ts';
-import { generateMessageId } from './enqueue-reply.ts';
-import { renderXlsx } from './excel-export.ts';
-import { composeMail, type Mailer } from './mailer.ts';
-import type { DigestData } from './report-data.ts';
+import type { DigestData } from './digest-data.ts';
+import { renderDigest, type RenderedDigest } from './render-digest.ts';
 
 /**
  * The daily digest of one local day: read → render → DATA_DIR/digests/<day>.html (+ .xlsx) → outbox (key

@@ -6,13 +6,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.ts';
 import { problem } from '../../src/domain/problem.ts';
 import { AppError } from '../../src/errors.ts';
-import { deliverOutbox, resendOutbox, retryDelayMs } from '../../src/outputs/deliver-outbox.ts';
-import { createMailer, toSmtpError } from '../../src/outputs/mailer.ts';
-import { formatOutboxList, outboxListItems } from '../../src/outputs/outbox-report.ts';
+import { deliverOutbox, resendOutbox, retryDelayMs } from '../../src/replies/deliver-outbox.ts';
+import { formatOutboxList, outboxListItems } from '../../src/replies/outbox-report.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { claimForSending, getOutbox, listOutbox } from '../../src/store/outbox-repo.ts';
+import { createMailer, toSmtpError } from '../../src/transport/mailer.ts';
+import { CONTEST, eml, ingestAndEnqueue, log, tempDb, type TempDb } from '../helpers/store-helpers.ts';
 import { startSmtpSink, type SmtpSink } from '../setup/smtp-sink.ts';
-import { CONTEST, eml, ingestAndEnqueue, log, tempDb, type TempDb } from './outputs-helpers.ts';
 
 const CRASHER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crash-deliverer.ts');
 const NOW = new Date('2024-06-10T03:00:00Z');

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Classification } from '../classify/classify-message.ts';
 import type { ContestConfig } from '../config.ts';
 import { localDay } from '../domain/contest-calendar.ts';
@@ -8,6 +7,7 @@ import type { IncomingMessage } from '../mailbox/incoming-message.ts';
 import type { Db } from '../store/db.ts';
 import { recordedContent } from '../store/messages-repo.ts';
 import { insertOutbox, replyHistory } from '../store/outbox-repo.ts';
+import { generateMessageId } from '../transport/message-id.ts';
 import { buildReply, replyKindFor, replyRecipient, type ReceivedMail } from './reply-message.ts';
 import { contentFingerprint, decideReply, replyDedupeKey, type ReplyDecision } from './reply-policy.ts';
 
@@ -39,11 +39,6 @@ export interface EnqueueResult {
   decision: ReplyDecision;
   /** The outbox row recorded: pending (to send) or capped (held back, for the digest); null when nothing was. */
   outboxId: number | null;
-}
-
-export function generateMessageId(mailFrom: string, now: Date): string {
-  const domain = /@([A-Za-z0-9.-]+)$/.exec(mailFrom)?.[1] ?? 'contest-intake.invalid';
-  return `<ci.${now.getTime().toString(36)}.${randomBytes(9).toString('base64url')}@${domain}>`;
 }
 
 /** The ReceivedMail of an incoming message, with the work's title and creators as the subject gives them. */

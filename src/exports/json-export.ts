@@ -102,7 +102,7 @@ export function exportedEntry(e: StoredEntry): ExportedEntry {
   };
 }
 
-export function exportedUnits(report: UnitProgressReport): unknown {
+export function exportedUnits(report: UnitProgressReport): { units: unknown[]; unknown: unknown[] } {
   return {
     units: report.units.map((u) => ({
       name: u.name, category: u.category, categoryLabel: u.categoryLabel, quota: u.quota, counted: u.counted, met: u.met,
@@ -117,7 +117,7 @@ export function exportedUnits(report: UnitProgressReport): unknown {
 /** The whole export: messages, then every entry (superseded versions included, as history), then units. */
 export async function writeFullJsonExport(db: Db, contest: ContestConfig, out: Writable): Promise<void> {
   const aliases = listUnitAliases(db);
-  const units = exportedUnits(unitProgress(db, contest, aliases)) as { units: unknown[]; unknown: unknown[] };
+  const units = exportedUnits(unitProgress(db, contest, aliases));
   await writeJsonExport(db, out, {
     entries: () => listEntries(db, { includeSuperseded: true }).map(exportedEntry),
     units: () => units.units,

@@ -3,7 +3,7 @@ import { problem, type Problem } from '../../src/domain/problem.ts';
 import { recordEntries } from '../../src/entries/record-entries.ts';
 import type { Db } from '../../src/store/db.ts';
 import { insertOutbox } from '../../src/store/outbox-repo.ts';
-import { eml, storeMail } from './outputs-helpers.ts';
+import { eml, storeMail } from '../helpers/store-helpers.ts';
 
 /**
  * A mailbox as it stands on the evening of 2024-06-10 (Asia/Shanghai), with one mail of the 11th that the digest

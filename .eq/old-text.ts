@@ -1,0 +1,10 @@
+import { parse } from 'node-html-parser';
+import { renderDigest as oldRender } from '/tmp/restructure/base/src/outputs/digest.ts';
+import { readDigestData } from '/work/wt-restructure/src/digest/collect-digest.ts';
+import { buildDigestFixture, DAY, DIGEST_NOW } from '/work/wt-restructure/tests/outputs/digest-fixture.ts';
+import { CONTEST, tempDb } from '/work/wt-restructure/tests/outputs/outputs-helpers.ts';
+const t = tempDb('ci-eq-'); await buildDigestFixture(t.db);
+const { html, text } = oldRender(readDigestData(t.db, CONTEST, DAY), DIGEST_NOW);
+const pieces = parse(html).querySelectorAll('h2, li, td > p, span').map((e) => e.text.trim()).filter(Boolean);
+console.log('old text misses', pieces.filter((p) => !text.includes(p)).length, 'of', pieces.length);
+t.dispose();
