@@ -1,19 +1,20 @@
-import { chmod, mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { createApp, VERSION, type App } from './app.ts';
+import { createApp, VERSION } from './app.ts';
+import { backupCommand } from './commands/backup-command.ts';
 import type { Command } from './commands/command.ts';
+import { digestCommand } from './commands/digest-command.ts';
+import { exportCommand } from './commands/export-command.ts';
 import { importCommand } from './commands/import-command.ts';
-import { digestCommand, exportCommand, repliesCommand } from './commands/outputs-command.ts';
+import { migrateCommand } from './commands/migrate-command.ts';
 import { pollCommand } from './commands/poll-command.ts';
 import { reconcileCommand } from './commands/reconcile-command.ts';
+import { repliesCommand } from './commands/replies-command.ts';
+import { reprocessCommand } from './commands/reprocess-command.ts';
 import { runCommand } from './commands/run-command.ts';
-import { reprocessCommand, unitsCommand } from './commands/units-command.ts';
+import { statusCommand } from './commands/status-command.ts';
+import { unitsCommand } from './commands/units-command.ts';
 import { loadConfig, type AppConfig } from './config.ts';
-import { AppError, describeError, isAppError, isConfigError, isUsageError } from './errors.ts';
+import { describeError, isAppError, isConfigError, isUsageError } from './errors.ts';
 import { createLogger } from './logger.ts';
-import { buildStatus, formatStatus, statusExitCode } from './status/status-report.ts';
-import { openDatabase } from './store/db.ts';
 
 const USAGE = `contest-intake ${VERSION}: the mailbox of the 最美in温州 Douyin contest
 
@@ -45,37 +46,20 @@ usage: contest-intake <command> [options]
 
 Configuration comes from the environment and config/contest.json: see README.md.`;
 
-
+/** Every command but `migrate` (which runs before anything is opened), each in its own file under commands/. */
 const commands: Record<string, Command> = {
   run: runCommand,
   poll: pollCommand,
   reconcile: reconcileCommand,
   import: importCommand,
-
-  async status(app, args) {
-    const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
-    const s = buildStatus(app.db, { mode: app.config.imap ? 'imap' : 'demo', now: app.clock(), staleAfterMinutes: app.config.staleAfterMinutes });
-    console.log(values.json ? JSON.stringify(s, null, 2) : formatStatus(s));
-    return statusExitCode(s.health);
-  },
+  status: statusCommand,
+  export: exportCommand,
+  replies: repliesCommand,
+  digest: digestCommand,
+  units: unitsCommand,
+  reprocess: reprocessCommand,
+  backup: backupCommand,
 };
-
-async function backup(app: App, args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
-  const stamp = app.clock().toISOString().replace(/[:.]/g, '-');
-  const out = path.resolve(values.out ?? path.join(app.config.dataDir, 'backups', `contest-intake-${stamp}.db`));
-  await mkdir(path.dirname(out), { recursive: true, mode: 0o700 });
-  await app.db.backup(out);
-  await chmod(out, 0o600);
-  console.log(`backup written to ${out} (archive files are content-addressed: copy ${path.join(app.config.dataDir, 'archive')} with rsync)`);
-  return 0;
-}
-commands.backup = backup;
-commands.units = unitsCommand;
-commands.export = exportCommand;
-commands.replies = repliesCommand;
-commands.digest = digestCommand;
-commands.reprocess = reprocessCommand;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
@@ -98,12 +82,7 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
   const log = createLogger({ level: config.logLevel });
-  if (name === 'migrate') {
-    const db = openDatabase(config.dataDir);
-    db.close();
-    console.log(`database ${path.join(config.dataDir, 'contest-intake.db')} is up to date`);
-    return 0;
-  }
+  if (name === 'migrate') return migrateCommand(config);
   const command = commands[name];
   if (!command) {
     console.error(`unknown command "${name}"\n\n${USAGE}`);

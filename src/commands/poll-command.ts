@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { App } from '../app.ts';
-import { deliverPending } from './outputs-command.ts';
+import { deliverPending } from './deliver-pending.ts';
 import { describePoll, pollOnce } from './poll-once.ts';
 import { runDemo } from './run-demo.ts';
 

@@ -1,6 +1,6 @@
 import type { App } from '../app.ts';
 import { AppError } from '../errors.ts';
-import { deliverPending } from './outputs-command.ts';
+import { deliverPending } from './deliver-pending.ts';
 import { describePoll, pollOnce } from './poll-once.ts';
 
 /** `reconcile`: takes the messages the mailbox has below the position and the record does not; exit 1 while gaps remain. */

@@ -1,6 +1,7 @@
 import type { App } from '../app.ts';
 import { runWorker } from '../schedule/worker.ts';
-import { dailyDigest, deliverPending } from './outputs-command.ts';
+import { deliverPending } from './deliver-pending.ts';
+import { dailyDigest } from './digest-command.ts';
 import { pollOnce } from './poll-once.ts';
 import { runDemo } from './run-demo.ts';
 

@@ -2,7 +2,9 @@ import path from 'node:path';
 import type { App } from '../app.ts';
 import { importFiles } from '../pipeline/import-files.ts';
 import { buildStatus, formatStatus } from '../status/status-report.ts';
-import { deliverPending, demoDigestDay, digestFor } from './outputs-command.ts';
+import { newestReceivedAt } from '../store/messages-repo.ts';
+import { deliverPending } from './deliver-pending.ts';
+import { demoDigestDay, digestFor } from './digest-command.ts';
 
 /** `run` and `poll` with no IMAP_HOST: the bundled demo mailbox ingested once, its replies, digest and status. */
 export async function runDemo(app: App): Promise<number> {
@@ -12,7 +14,7 @@ export async function runDemo(app: App): Promise<number> {
   console.log(`demo: ${report.imported} new, ${report.known} already known, ${report.failed.length} failed, of ${report.files} files.`);
   const sent = await deliverPending(app);
   console.log(`replies: ${sent.sent.length} written to ${path.join(path.relative(process.cwd(), app.config.dataDir) || '.', 'outbox')}/`);
-  const newest = (app.db.prepare('SELECT max(received_at) AS at FROM messages').get() as { at: string | null }).at;
+  const newest = newestReceivedAt(app.db);
   const digest = await digestFor(app, demoDigestDay(app, newest), false);
   console.log(`digest: ${path.relative(process.cwd(), digest.htmlFile)} and ${path.basename(digest.xlsxFile)}`);
   console.log(formatStatus(buildStatus(app.db, { mode: 'demo', now: app.clock(), staleAfterMinutes: app.config.staleAfterMinutes })));

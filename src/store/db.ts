@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError, describeError } from '../errors.ts';
@@ -51,4 +52,11 @@ export function asStoreError(err: unknown): unknown {
     return new AppError('db_unavailable', `data folder: ${describeError(err)}`, { cause: err });
   }
   return err;
+}
+
+/** A consistent copy of the database at `out` (SQLite's online backup: the worker may go on writing), private. */
+export async function backupDatabase(db: Db, out: string): Promise<void> {
+  await mkdir(path.dirname(out), { recursive: true, mode: 0o700 });
+  await db.backup(out);
+  await chmod(out, 0o600);
 }
