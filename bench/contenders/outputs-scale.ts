@@ -1,5 +1,5 @@
 /**
- * Export and digest against the number of entries: a fresh database per size, filled through the store's own
+ * Export and digest against the number of entries: a fresh database per size, filled through the service's own
  * functions (insertMessage + recordEntries, with drafts from validateForms, so duplicates are resolved as in
  * service), then timed: `export --format json` (writeFullJsonExport), the .xlsx export (renderXlsx of
  * readExportData) and the daily digest (buildDigest: read, render, workbook). Each is the best of two runs.
