@@ -42,12 +42,10 @@ export function recordEntries(db: Db, input: RecordEntriesInput, now: Date): Sto
     const recommenderText = input.unitText ?? draft.recommender ?? null;
     const recommenderKey = recommenderText ? unitKey(recommenderText) || null : null;
     return writeEntry(db, {
-      messageId: input.messageId, sourceIndex: index, sourceRow: draft.sourceRow, form: draft.form, messageKind: input.kind, sender,
-      forwardedFrom: draft.forwardedFrom, party: partyOf(input.unitName, recommenderKey, sender, input.messageId),
-      recommendedByUnit: input.unitName, recommenderText, title: draft.title, titleKey: titleKeyOf(draft.title), authors: draft.authors,
-      occupation: draft.occupation, unitText: draft.unit, links: draft.links, otherLinks: draft.otherLinks, phone: draft.phone,
-      address: draft.address, intro: draft.intro, newEmployment: draft.newEmployment, validationProblems: draft.problems, raw: draft.raw,
-      receivedAt: input.receivedAt, createdAt: now, status: draft.problems.length ? 'problems' : 'valid',
+      ...draft, messageId: input.messageId, sourceIndex: index, messageKind: input.kind, sender,
+      party: partyOf(input.unitName, recommenderKey, sender, input.messageId), recommendedByUnit: input.unitName, recommenderText,
+      titleKey: titleKeyOf(draft.title), validationProblems: draft.problems, receivedAt: input.receivedAt, createdAt: now,
+      status: draft.problems.length ? 'problems' : 'valid',
     });
   });
   const dropped = entryIdsOfMessage(db, input.messageId, input.drafts.length);

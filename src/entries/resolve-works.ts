@@ -1,6 +1,6 @@
 import type { Db } from '../store/db.ts';
-import { entriesSharingWork, entriesToResolve, writeResolution, type EntryToResolve, type WorkKeys } from '../store/entries-repo.ts';
-import { entryResolution, resolveWorks, type WorkRow } from '../validate/resolve-works.ts';
+import { entriesSharingWork, entriesToResolve, writeResolution, type WorkKeys } from '../store/entries-repo.ts';
+import { entryResolution, resolveWorks } from '../validate/resolve-works.ts';
 
 /**
  * Resolves works again around a change: every entry that shares a link or a (party, title) with the given keys,
@@ -11,7 +11,7 @@ export function resolveWorksAround(db: Db, keys: WorkKeys): void {
   const ids = entriesSharingWork(db, keys);
   if (!ids.length) return;
   const rows = entriesToResolve(db, ids);
-  const resolved = resolveWorks(rows.map(workRowOf));
+  const resolved = resolveWorks(rows);
   const byId = new Map(rows.map((r) => [r.id, r]));
   for (const row of rows) {
     const r = resolved.get(row.id)!;
@@ -27,11 +27,4 @@ export function resolveWorksAround(db: Db, keys: WorkKeys): void {
       writeResolution(db, row.id, next);
     }
   }
-}
-
-function workRowOf(r: EntryToResolve): WorkRow {
-  return {
-    id: r.id, messageId: r.messageId, sourceIndex: r.sourceIndex, receivedAt: r.receivedAt, party: r.party, form: r.form,
-    titleKey: r.titleKey, authors: r.authors, links: r.workLinks,
-  };
 }

@@ -1,5 +1,6 @@
-import { ENTRY_STATUSES, type EntryStatus } from '../domain/entry-draft.ts';
+import { ENTRY_STATUSES, type EntryDraft, type EntryStatus } from '../domain/entry-draft.ts';
 import type { Problem } from '../domain/problem.ts';
+import type { EntryResolution, WorkRow } from '../domain/work-resolution.ts';
 import type { Db } from './db.ts';
 import { decodeProblems, decodeStringRecord, decodeStrings, encodeJson } from './json-columns.ts';
 import { prepared } from './prepared.ts';
@@ -14,30 +15,22 @@ import { columnsOf, type Columns } from './row-decoding.ts';
 const FORMS = ['registration', 'summary'] as const;
 const SUBMISSION_KINDS = ['individual', 'unit_summary'] as const;
 
-export interface StoredEntry {
+/** What a draft says, as it is written. */
+type DraftColumns = Pick<EntryDraft, 'sourceRow' | 'form' | 'forwardedFrom' | 'title' | 'authors' | 'occupation' | 'unit' | 'links'
+  | 'otherLinks' | 'phone' | 'address' | 'intro' | 'newEmployment' | 'raw'>;
+
+/** An entry as recorded: the draft's columns, who sent it, and what resolution decided. */
+export interface StoredEntry extends DraftColumns {
   id: number;
   messageId: number;
   sourceIndex: number;
-  sourceRow: number | null;
-  form: 'registration' | 'summary';
   messageKind: 'individual' | 'unit_summary';
   sender: string | null;
-  forwardedFrom: string | null;
   recommendedByUnit: string | null;
   recommenderText: string | null;
   /** On a surviving entry: the unit credited for the work (its own, or that of a merged summary row). */
   creditedUnit: string | null;
-  title: string | null;
-  authors: string[];
-  occupation: string | null;
-  unit: string | null;
-  links: string[];
-  otherLinks: string[];
   primaryLink: string | null;
-  phone: string | null;
-  address: string | null;
-  intro: string | null;
-  newEmployment: boolean;
   status: EntryStatus;
   /** Validation problems plus duplicate_work. */
   problems: Problem[];
@@ -46,7 +39,6 @@ export interface StoredEntry {
   supersedes: number | null;
   /** A duplicate that is the other legitimate channel (author + unit) of the same work, not a problem. */
   merged: boolean;
-  raw: Record<string, string>;
   receivedAt: string;
   createdAt: string;
 }
@@ -78,31 +70,17 @@ export function requireTransaction(db: Db): void {
 // ---- writing ------------------------------------------------------------------------------------------------
 
 /** One entry as it is written: what a draft says, with who sent it and the keys that find the same work again. */
-export interface EntryWrite {
+export interface EntryWrite extends DraftColumns {
   messageId: number;
   sourceIndex: number;
-  sourceRow: number | null;
-  form: 'registration' | 'summary';
   messageKind: 'individual' | 'unit_summary';
   sender: string | null;
-  forwardedFrom: string | null;
   /** Who submits: versions of one party supersede each other. */
   party: string;
   recommendedByUnit: string | null;
   recommenderText: string | null;
-  title: string | null;
   titleKey: string | null;
-  authors: string[];
-  occupation: string | null;
-  unitText: string | null;
-  links: string[];
-  otherLinks: string[];
-  phone: string | null;
-  address: string | null;
-  intro: string | null;
-  newEmployment: boolean;
   validationProblems: Problem[];
-  raw: Record<string, string>;
   receivedAt: Date;
   createdAt: Date;
   /** Until the entry is resolved against the others. */
@@ -132,7 +110,7 @@ export function writeEntry(db: Db, e: EntryWrite): number {
     message_id: e.messageId, source_index: e.sourceIndex, source_row: e.sourceRow, form: e.form, message_kind: e.messageKind,
     sender: e.sender, forwarded_from: e.forwardedFrom, party: e.party, recommended_by_unit: e.recommendedByUnit,
     recommender_text: e.recommenderText, title: e.title, title_key: e.titleKey, authors: encodeJson(e.authors), occupation: e.occupation,
-    unit_text: e.unitText, links: encodeJson(e.links), other_links: encodeJson(e.otherLinks), primary_link: e.links[0] ?? null,
+    unit_text: e.unit, links: encodeJson(e.links), other_links: encodeJson(e.otherLinks), primary_link: e.links[0] ?? null,
     phone: e.phone, address: e.address, intro: e.intro, new_employment: e.newEmployment ? 1 : 0,
     validation_problems: encodeJson(e.validationProblems), raw: encodeJson(e.raw),
     received_at: e.receivedAt.toISOString(), created_at: e.createdAt.toISOString(), status: e.status,
@@ -155,17 +133,7 @@ export function deleteEntries(db: Db, ids: readonly number[]): void {
   prepared(db, 'DELETE FROM entries WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids));
 }
 
-/** What resolution decided for an entry. */
-export interface EntryResolutionWrite {
-  status: EntryStatus;
-  problems: Problem[];
-  duplicateOf: number | null;
-  supersedes: number | null;
-  merged: boolean;
-  creditedUnit: string | null;
-}
-
-export function writeResolution(db: Db, id: number, r: EntryResolutionWrite): void {
+export function writeResolution(db: Db, id: number, r: EntryResolution): void {
   prepared(db, `UPDATE entries SET status = @status, problems = @problems, duplicate_of = @duplicate_of,
     supersedes = @supersedes, merged = @merged, credited_unit = @credited_unit WHERE id = @id`).run({
     id, status: r.status, problems: encodeJson(r.problems), duplicate_of: r.duplicateOf, supersedes: r.supersedes,
@@ -228,17 +196,8 @@ export function entriesSharingWork(db: Db, keys: WorkKeys): number[] {
   return [...ids];
 }
 
-/** What resolving an entry reads: who sent it, its work's keys (links as entry_links holds them), its current state. */
-export interface EntryToResolve extends EntryResolutionWrite {
-  id: number;
-  messageId: number;
-  sourceIndex: number;
-  receivedAt: string;
-  party: string;
-  form: 'registration' | 'summary';
-  titleKey: string | null;
-  authors: string[];
-  workLinks: string[];
+/** What resolving an entry reads: its work's keys (links as entry_links holds them), its current state. */
+export interface EntryToResolve extends WorkRow, EntryResolution {
   validationProblems: Problem[];
   recommendedByUnit: string | null;
   recommenderText: string | null;
@@ -267,7 +226,7 @@ export function entriesToResolve(db: Db, ids: readonly number[]): EntryToResolve
     const id = c.int('entry_id');
     linksOf.set(id, [...(linksOf.get(id) ?? []), c.text('link')]);
   }
-  return rows.map((r) => ({ ...r, workLinks: linksOf.get(r.id) ?? [] }));
+  return rows.map((r) => ({ ...r, links: linksOf.get(r.id) ?? [] }));
 }
 
 // ---- reading back -------------------------------------------------------------------------------------------

@@ -1,27 +1,13 @@
 import { sameAuthor } from '../domain/authors.ts';
 import type { EntryStatus } from '../domain/entry-draft.ts';
 import { problem, type Problem } from '../domain/problem.ts';
+import type { EntryResolution, WorkRow } from '../domain/work-resolution.ts';
 
 /**
  * Decides which recorded rows are one work: later versions from the same party supersede earlier ones, and
  * the same Douyin work from another party is a duplicate of the first. Pure and order-free: the answer
  * depends only on the set of rows, so recording messages again (reprocess) in any order ends the same.
  */
-
-export interface WorkRow {
-  id: number;
-  messageId: number;
-  /** Position of the draft within its message: orders rows of one message. */
-  sourceIndex: number;
-  /** ISO 8601 UTC (toISOString): compares as text. */
-  receivedAt: string;
-  /** Who submits: `unit:<name>`, `unit?:<key>` for an unknown unit, `sender:<address>`, or `message:<id>` without sender. */
-  party: string;
-  form: 'registration' | 'summary';
-  titleKey: string | null;
-  authors: string[];
-  links: string[];
-}
 
 export interface WorkResolution {
   superseded: boolean;
@@ -152,17 +138,6 @@ function duplicateWorkProblem(firstId: number, sameMessage: boolean): Problem {
     ? '同一抖音作品在本邮件中出现了不止一次，只计一次，请核对是否漏填了其他作品的链接。'
     : '该抖音作品此前已由其他人或单位报送，同一作品只计一次，本次报送不再重复登记。如有疑问，请联系主办方。';
   return problem('duplicate_work', message, { field: 'link', detail: `duplicate of entry ${firstId}` });
-}
-
-/** An entry's state once resolved against the others. */
-export interface EntryResolution {
-  status: EntryStatus;
-  /** Its validation problems, and duplicate_work when it repeats another party's work (not a merged channel). */
-  problems: Problem[];
-  duplicateOf: number | null;
-  supersedes: number | null;
-  merged: boolean;
-  creditedUnit: string | null;
 }
 
 /**
