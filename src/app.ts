@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock, type Clock } from './clock.ts';
@@ -6,6 +7,7 @@ import type { AppConfig } from './config.ts';
 import { AppError } from './errors.ts';
 import { extractMessage } from './extract/extract-message.ts';
 import { closeParsePool } from './extract/worker-pool.ts';
+import { sweepOrphanedWork } from './extract/legacy-convert.ts';
 import type { Logger } from './logger.ts';
 import type { ImapSession } from './mailbox/imap/imap-session.ts';
 import { openImapSession } from './mailbox/imap/open-session.ts';
@@ -45,6 +47,8 @@ export function createApp(config: AppConfig, log: Logger, clock: Clock = systemC
   const ownAddresses = [...new Set([config.contest.mailbox, config.mailFrom, config.imap?.user].filter((a): a is string => !!a && a.includes('@')))];
   const deps: IngestDeps = { db, archive, contest: config.contest, ownAddresses, mailFrom: config.mailFrom, extract: (msg, o) => extractMessage(msg, { contest: config.contest, heapMb: config.parseHeapMb, ...(o?.patient ? { timeoutMs: PATIENT_PARSE_MS } : {}) }), log };
   const mailer = createMailer(config.smtp, config.dataDir);
+  // LibreOffice folders a killed run left behind (the sweep leaves a live process's alone).
+  void sweepOrphanedWork(tmpdir()).catch(() => undefined);
   return {
     config, log, db, archive, clock, limits: planLimitsFor(config.partMaxBytes), deps, mailer, version: VERSION,
     openMailbox: () => {
