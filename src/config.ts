@@ -2,12 +2,22 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { FIELD_NAMES } from './domain/field-name.ts';
+import { DEFAULT_PROBLEM_CLASSES, PROBLEM_CLASSES } from './domain/problem-class.ts';
+import { PROBLEM_CODES } from './domain/problem.ts';
+import { LANGS, langFromLocale, type Lang } from './i18n/lang.ts';
 import { AppError } from './errors.ts';
 
 /**
  * One schema validates everything at start-up: the contest rules in config/contest.json and the deployment
  * settings from the environment. Types are inferred from it; nothing else reads process.env.
  */
+
+/** A JSON object's "$comment" (the file explains itself to organizers) is not one of its entries. */
+function withoutComment(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const { $comment: _comment, ...rest } = value as Record<string, unknown>;
+  return rest;
+}
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 
@@ -52,16 +62,32 @@ export const contestSchema = z.object({
   newEmploymentKeywords: z.array(z.string()),
   units: z.array(unitSchema),
   organizers: z.array(z.string().email()).default([]),
+  /** Every problem code's class (domain/problem-class.ts): what a reply says and asks for it. */
+  problemClasses: z.preprocess(withoutComment, z.record(z.enum(PROBLEM_CODES), z.enum(PROBLEM_CLASSES))).default(DEFAULT_PROBLEM_CLASSES),
   replies: z.object({
-    sendReceipts: z.boolean().default(false),
+    /** A short receipt (已登记, what was recorded) for every complete work, once per work. */
+    sendReceipts: z.boolean().default(true),
     perSenderPerDay: z.number().int().positive().default(3),
+    /** What the account sends in a local day (NetEase limits it): replies asking for a fix go first. */
     perDay: z.number().int().positive().default(300),
+    /** A receipt that could not go out within this many hours is dropped rather than sent late. */
+    receiptMaxAgeHours: z.number().positive().default(48),
   }),
   digest: z.object({ cron: z.string().default('0 8 * * *') }),
   /** The notice: 一等奖 3 名，二等奖 6 名，三等奖 9 名，另设优秀奖 50 名 (the judging sheet's award slots). */
   awards: z.array(z.object({ label: z.string().min(1), slots: z.number().int().positive() })).default([
     { label: '一等奖', slots: 3 }, { label: '二等奖', slots: 6 }, { label: '三等奖', slots: 9 }, { label: '优秀奖', slots: 50 },
   ]),
+  /** The judging workbook: one scoring sheet per judge (names, or how many), the notice's four criteria and their maxima. */
+  judging: z.object({
+    judges: z.union([z.number().int().min(1).max(50), z.array(z.string().trim().min(1).max(20)).min(1).max(50)]).default(5),
+    criteria: z.array(z.object({ label: z.string().min(1).max(20), max: z.number().positive() })).min(1).max(10).default([
+      { label: '策划创意', max: 25 }, { label: '主题吻合度', max: 25 }, { label: '制作难度', max: 25 }, { label: '传播效果', max: 25 },
+    ]),
+  }).default({
+    judges: 5,
+    criteria: [{ label: '策划创意', max: 25 }, { label: '主题吻合度', max: 25 }, { label: '制作难度', max: 25 }, { label: '传播效果', max: 25 }],
+  }),
 }).superRefine((c, ctx) => {
   for (const [i, u] of c.units.entries()) {
     if (!c.categories[u.category]) {
@@ -97,6 +123,8 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('data'),
   CONFIG_DIR: z.string().min(1).default('config'),
   DEMO_MAILBOX: z.string().min(1).default('fixtures/demo-mailbox'),
+  // The operator's language for the CLI (en* → English; anything else, or nothing, → Chinese). `--lang` wins over it.
+  LANG: optionalString,
   POLL_CRON: z.string().min(1).default('*/5 * * * *'),
   DIGEST_CRON: optionalString,
   TZ_CONTEST: optionalString,
@@ -105,6 +133,12 @@ const envSchema = z.object({
   PARSE_HEAP_MB: z.coerce.number().int().min(32).max(4096).default(64),
   STALE_AFTER_MINUTES: z.coerce.number().int().positive().default(30),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  // The organizers' console: loopback unless told otherwise (put nginx with TLS in front of it).
+  WEB_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  WEB_PORT: port.optional(),
+  WEB_BASE_URL: z.string().url().refine((u) => /^https?:\/\//.test(u), 'expected an http:// or https:// address').optional(),
+  // Believe X-Forwarded-Proto and X-Forwarded-For (only when a proxy of ours is the only way in).
+  WEB_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
 });
 
 export type EnvConfig = z.infer<typeof envSchema>;
@@ -128,6 +162,15 @@ export interface SmtpSettings {
   pass?: string;
 }
 
+export interface WebSettings {
+  host: string;
+  /** null: `run` serves no console (unless asked with --serve); `serve` then uses 8080. */
+  port: number | null;
+  /** The console's public address (https://… behind nginx): links in mail, and the Secure cookie. */
+  baseUrl: string | null;
+  trustProxy: boolean;
+}
+
 export interface AppConfig {
   contest: ContestConfig;
   dataDir: string;
@@ -145,6 +188,9 @@ export interface AppConfig {
   parseHeapMb: number;
   staleAfterMinutes: number;
   logLevel: EnvConfig['LOG_LEVEL'];
+  web: WebSettings;
+  /** The language of the CLI's own output (LANG; `--lang` overrides it). */
+  lang: Lang;
 }
 
 const SECRETS = ['IMAP_PASS', 'SMTP_PASS'] as const;
@@ -227,5 +273,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     parseHeapMb: e.PARSE_HEAP_MB,
     staleAfterMinutes: e.STALE_AFTER_MINUTES,
     logLevel: e.LOG_LEVEL,
+    web: { host: e.WEB_HOST, port: e.WEB_PORT ?? null, baseUrl: e.WEB_BASE_URL?.replace(/\/+$/, '') ?? null, trustProxy: e.WEB_TRUST_PROXY },
+    lang: langFromLocale(e.LANG),
   };
+}
+
+/** The CLI's language before (or without) a valid configuration: `--lang`, else LANG. */
+export function langOf(requested?: string, env: NodeJS.ProcessEnv = process.env): Lang {
+  if (requested && (LANGS as readonly string[]).includes(requested)) return requested as Lang;
+  return langFromLocale(env.LANG);
 }

@@ -2,7 +2,11 @@ import type { App } from '../app.ts';
 import { deliverOutbox, type DeliverDeps, type DeliveryReport } from '../replies/deliver-outbox.ts';
 
 export function deliverDeps(app: App): DeliverDeps {
-  return { db: app.db, mailer: app.mailer, from: { name: app.config.contest.name, address: app.config.mailFrom }, log: app.log.child({ module: 'outbox' }) };
+  const { replies, timezone } = app.config.contest;
+  return {
+    db: app.db, mailer: app.mailer, from: { name: app.config.contest.name, address: app.config.mailFrom }, log: app.log.child({ module: 'outbox' }),
+    budget: { perDay: replies.perDay, timezone, receiptMaxAgeHours: replies.receiptMaxAgeHours },
+  };
 }
 
 /** Sends (or, with no SMTP, writes as .eml files) what the outbox holds; called after every poll. */

@@ -1,12 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../clock.ts';
+import { dayRange, localDay } from '../domain/contest-calendar.ts';
 import { isSingleAddress } from '../domain/text-safety.ts';
 import { AppError, isAppError, type ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { maskEmail } from '../privacy.ts';
 import type { Db } from '../store/db.ts';
 import {
-  claimForSending, duePending, getOutbox, markFailed, markInterrupted, markRetry, markSent, storeRaw, type OutboxRow,
+  claimForSending, countRepliesSent, dropStaleReceipts, duePending, getOutbox, markFailed, markInterrupted, markRetry, markSent, storeRaw,
+  type OutboxRow,
 } from '../store/outbox-repo.ts';
 import { composeMail, toSmtpError, type Mailer } from '../transport/mailer.ts';
 import { blankForm, DOCX_CONTENT_TYPE, type BlankFormText } from './blank-form.ts';
@@ -28,6 +30,12 @@ export interface DeliverDeps {
   from: { name: string; address: string };
   blankFormText?: BlankFormText;
   log: Logger;
+  /**
+   * The account's daily cap (contest.json `replies`): replies and receipts sent in a local day; what is over waits
+   * for the next day, replies asking for a fix first, and a receipt older than receiptMaxAgeHours is dropped.
+   * Without it (tests of delivery itself) nothing is held back.
+   */
+  budget?: { perDay: number; timezone: string; receiptMaxAgeHours: number };
 }
 
 export interface DeliverOptions {
@@ -49,6 +57,10 @@ export interface DeliveryReport {
   failed: number[];
   /** Rows found interrupted mid-send and marked 'unknown' at the start of this run. */
   interrupted: number[];
+  /** Replies and receipts left for another day: the day's cap was reached. */
+  deferred: number[];
+  /** Receipts that waited too long and were dropped rather than sent late. */
+  dropped: number[];
   /** Why the run stopped early (throttled, unreachable, login refused), or null. */
   stoppedBy: ErrorCode | null;
 }
@@ -122,15 +134,27 @@ async function renderAndStore(row: OutboxRow, deps: DeliverDeps, clock: Clock): 
 }
 
 export async function deliverOutbox(deps: DeliverDeps, clock: Clock, opts: DeliverOptions = {}): Promise<DeliveryReport> {
-  const report: DeliveryReport = { sent: [], retrying: [], failed: [], interrupted: [], stoppedBy: null };
+  const report: DeliveryReport = { sent: [], retrying: [], failed: [], interrupted: [], deferred: [], dropped: [], stoppedBy: null };
   const started = clock();
   report.interrupted = markInterrupted(deps.db, new Date(started.getTime() - (opts.staleSendingMs ?? 15 * MINUTE)), started);
   if (report.interrupted.length) {
     deps.log.warn({ ids: report.interrupted }, 'mails interrupted while sending: marked unknown, not sent again (replies --resend ID)');
   }
+  let left = Number.POSITIVE_INFINITY;
+  if (deps.budget) {
+    report.dropped = dropStaleReceipts(deps.db, new Date(started.getTime() - deps.budget.receiptMaxAgeHours * 60 * MINUTE), started);
+    if (report.dropped.length) deps.log.warn({ ids: report.dropped }, 'receipts not sent in time: dropped rather than sent late');
+    const today = dayRange(localDay(started, deps.budget.timezone), deps.budget.timezone);
+    left = deps.budget.perDay - countRepliesSent(deps.db, today.start.toISOString(), today.end.toISOString());
+  }
   const spacing = opts.spacingMs ?? (deps.mailer.mode === 'smtp' ? 2_000 : 0);
   const rows = duePending(deps.db, started, opts.limit ?? 50, opts.ids);
   for (const [i, row] of rows.entries()) {
+    // The digest goes to the organizers whatever the day's count; the rest waits for tomorrow's, in priority order.
+    if (row.kind !== 'digest' && left <= 0) {
+      report.deferred.push(row.id);
+      continue;
+    }
     let raw: Buffer;
     try {
       checkRecipients(row);
@@ -144,6 +168,7 @@ export async function deliverOutbox(deps: DeliverDeps, clock: Clock, opts: Deliv
     if (!claimForSending(deps.db, row.id, clock())) continue;
     if (i > 0 && spacing > 0) await sleep(spacing);
     const outcome = await sendClaimed(row, raw, deps, clock, opts.maxAttempts ?? 8, false);
+    if (outcome.kind === 'sent' && row.kind !== 'digest') left -= 1;
     if (outcome.kind === 'sent') report.sent.push(row.id);
     else if (outcome.kind === 'failed') report.failed.push(row.id);
     else {

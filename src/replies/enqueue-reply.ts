@@ -1,14 +1,18 @@
 import type { Classification } from '../classify/classify-message.ts';
 import type { ContestConfig } from '../config.ts';
 import { localDay } from '../domain/contest-calendar.ts';
+import { entryState } from '../domain/entry-state.ts';
 import type { MessageStatus } from '../domain/message-kind.ts';
 import type { Problem } from '../domain/problem.ts';
+import { stripTitleQuotes, textKey } from '../domain/text-key.ts';
 import type { IncomingMessage } from '../mailbox/incoming-message.ts';
 import type { Db } from '../store/db.ts';
+import { listEntries, type StoredEntry } from '../store/entries-repo.ts';
 import { recordedContent } from '../store/messages-repo.ts';
-import { insertOutbox, replyHistory } from '../store/outbox-repo.ts';
+import { confirmedWorks, insertOutbox, replyHistory } from '../store/outbox-repo.ts';
 import { generateMessageId } from '../transport/message-id.ts';
-import { buildReply, replyKindFor, replyRecipient, type ReceivedMail } from './reply-message.ts';
+import { buildReply, kindOfClass, replyRecipient, type ReceivedMail } from './reply-message.ts';
+import { planReply, type ReplyWork } from './reply-plan.ts';
 import { contentFingerprint, decideReply, replyDedupeKey, type ReplyDecision } from './reply-policy.ts';
 
 /**
@@ -57,29 +61,51 @@ export function receivedMailOf(msg: IncomingMessage, subject: { title: string | 
   };
 }
 
+/** The work a receipt confirms: its canonical Douyin link, else its title folded. */
+function workKey(e: StoredEntry): string | null {
+  if (e.primaryLink) return e.primaryLink;
+  const key = e.title ? textKey(stripTitleQuotes(e.title)) : '';
+  return key ? `title:${key}` : null;
+}
+
+/** The message's works as the reply speaks of them: each with the state its problems' classes give it. */
+export function replyWorksOf(entries: readonly StoredEntry[], contest: ContestConfig): ReplyWork[] {
+  return entries.map((e) => ({
+    title: e.title, authors: e.authors, link: e.primaryLink, row: e.sourceRow, key: workKey(e),
+    unit: [e.occupation, e.unit].filter((v): v is string => !!v?.trim()).filter((v, i, a) => a.indexOf(v) === i).join('/') || null,
+    state: entryState(e, contest.problemClasses),
+  }));
+}
+
 export function enqueueReply(db: Db, intent: ReplyIntent, settings: ReplySettings, now: Date): EnqueueResult {
   const { contest } = settings;
   const kind = intent.classification.kind;
   const recipient = replyRecipient(intent.mail);
-  const say = replyKindFor(intent.problems, contest.replies.sendReceipts);
   const day = localDay(now, contest.timezone);
   const submission = kind === 'individual' || kind === 'unit_summary';
-  const key = recipient.ok && say ? replyDedupeKey(recipient.address, say, intent.mail.title, intent.problems) : null;
+  const plan = submission && recipient.ok ? planReply({
+    receivedAt: intent.mail.receivedAt, problems: intent.problems, works: replyWorksOf(listEntries(db, { messageId: intent.messageId }), contest),
+    classes: contest.problemClasses, deadline: contest.deadline, timezone: contest.timezone, sendReceipts: contest.replies.sendReceipts,
+    receipted: confirmedWorks(db, recipient.address),
+  }) : null;
+  const say = plan?.cls ?? null;
+  const workKeys = (plan?.registered ?? []).map((w) => w.key).filter((k): k is string => k !== null);
+  const key = recipient.ok && plan ? replyDedupeKey(recipient.address, plan.cls, intent.mail.title, plan.told, workKeys) : null;
   const fingerprint = submission ? contentFingerprint(recordedContent(db, intent.messageId)) : null;
   const history = recipient.ok && submission
     ? replyHistory(db, { recipient: recipient.address, dedupeKey: key, fingerprint, day })
-    : { answeredSameKey: false, answeredSameContent: false, sentToSenderToday: 0, sentToday: 0 };
+    : { answeredSameKey: false, answeredSameContent: false, sentToSenderToday: 0 };
 
   const decision = decideReply({
     kind, status: intent.status, recipient, ownAddresses: settings.ownAddresses, say, history,
-    limits: { perSenderPerDay: contest.replies.perSenderPerDay, perDay: contest.replies.perDay },
+    limits: { perSenderPerDay: contest.replies.perSenderPerDay },
   });
-  const capped = !decision.send && (decision.reason === 'sender_cap' || decision.reason === 'daily_cap');
-  if (!(decision.send || capped) || !recipient.ok || !say) return { decision, outboxId: null };
+  const capped = !decision.send && decision.reason === 'sender_cap';
+  if (!(decision.send || capped) || !recipient.ok || !plan) return { decision, outboxId: null };
 
-  const reply = buildReply(intent.mail, intent.problems, contest, recipient.address, say);
+  const reply = buildReply(intent.mail, plan, contest, recipient.address);
   const outboxId = insertOutbox(db, {
-    kind: say,
+    kind: kindOfClass(plan.cls),
     messageId: intent.messageId,
     recipients: [recipient.address],
     recipient: recipient.address,
@@ -93,7 +119,9 @@ export function enqueueReply(db: Db, intent: ReplyIntent, settings: ReplySetting
     payload: JSON.stringify(reply),
     raw: null,
     status: decision.send ? 'pending' : 'capped',
-    reason: decision.reason,
+    // A capped row is never sent by itself: its reason says which cap held it (the digest names the sender).
+    reason: decision.send ? plan.cls : decision.reason,
+    workKeys,
   }, now);
   // The UNIQUE key is the last word: another process recorded the same reply in between.
   if (outboxId === null) return { decision: { send: false, reason: 'already_answered' }, outboxId: null };

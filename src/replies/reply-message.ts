@@ -1,13 +1,15 @@
 import type { ContestConfig } from '../config.ts';
-import { formatIsoDate, formatLocalDateTime } from '../domain/contest-calendar.ts';
 import type { Problem } from '../domain/problem.ts';
 import { isRobotLocalPart } from '../domain/robot-address.ts';
 import { asMessageId, bodyText, escapeHtml, isSingleAddress, oneLine } from '../domain/text-safety.ts';
+import type { ReplyClass, ReplyPlan } from './reply-plan.ts';
+import * as say from './reply-wording.ts';
 
 /**
  * The answer to one submission, as data: recipient, threading headers, and the same polite Chinese text as
- * plain text and as simple HTML. Pure: the same mail, problems and rules always give the same reply. The
- * outbox adds From, Message-ID and Date when it records the intent; the mailer turns it into RFC 822 bytes.
+ * plain text and as simple HTML, from its plan (reply-plan.ts): the state first, then only the problems of the
+ * reply's class. Pure: the same mail and plan always give the same reply. The outbox adds From, Message-ID and
+ * Date when it records the intent; the mailer turns it into RFC 822 bytes.
  */
 
 /** What we know of the received mail. Every string in it came from outside and is treated as hostile. */
@@ -27,10 +29,14 @@ export interface ReceivedMail {
   works?: number;
 }
 
+/** The outbox's kind: a receipt confirms a complete work; every other class is a reply. */
 export type ReplyKind = 'reply' | 'receipt';
+
+export const kindOfClass = (cls: ReplyClass): ReplyKind => (cls === 'receipt' ? 'receipt' : 'reply');
 
 export interface ReplyMail {
   kind: ReplyKind;
+  cls: ReplyClass;
   to: string;
   subject: string;
   inReplyTo: string | null;
@@ -38,7 +44,7 @@ export interface ReplyMail {
   headers: Record<string, string>;
   text: string;
   html: string;
-  /** The blank 附件1 registration form goes with every reply that asks for a correction. */
+  /** The blank 附件1 registration form goes with a reply that asks an individual for a corrected form, only. */
   attachBlankForm: boolean;
 }
 
@@ -62,31 +68,6 @@ export function replyRecipient(mail: Pick<ReceivedMail, 'from' | 'replyTo'>): Re
   if (!isSingleAddress(address)) return { ok: false, reason: 'invalid_address' };
   if (isRobotLocalPart(address.slice(0, address.lastIndexOf('@')))) return { ok: false, reason: 'robot_address' };
   return { ok: true, address: address.toLowerCase() };
-}
-
-// ---- what to say ----------------------------------------------------------------------------------------
-
-/**
- * The problems a submitter is told about: those they can fix, and the note that a person will look at a
- * PDF or image form. Problems meant for organizers only (an unknown unit name) stay out of the reply.
- */
-export function problemsForSubmitter(problems: readonly Problem[]): Problem[] {
-  const seen = new Set<string>();
-  const out: Problem[] = [];
-  for (const p of problems) {
-    if (p.actor !== 'submitter' && p.code !== 'needs_person') continue;
-    const key = `${p.code}\u0000${p.field ?? ''}\u0000${p.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(p);
-  }
-  return out;
-}
-
-/** 'reply' when there is something to fix or note, 'receipt' for a complete submission (if receipts are on). */
-export function replyKindFor(problems: readonly Problem[], sendReceipts: boolean): ReplyKind | null {
-  if (problemsForSubmitter(problems).length) return 'reply';
-  return sendReceipts ? 'receipt' : null;
 }
 
 // ---- headers --------------------------------------------------------------------------------------------
@@ -119,111 +100,75 @@ export const AUTO_REPLY_HEADERS: Readonly<Record<string, string>> = {
 
 type Block =
   | { type: 'p'; text: string }
+  | { type: 'state'; text: string }
   | { type: 'h'; text: string }
   | { type: 'items'; items: string[]; hint?: string }
   | { type: 'line'; text: string };
 
-const FIELD_ORDER = ['subject', 'attachment', 'name', 'occupation', 'unit', 'title', 'link', 'phone', 'address', 'intro'] as const;
-const FIELD_LABELS: Record<string, string> = {
-  subject: '邮件标题', attachment: '附件（参赛登记表）', name: '姓名', occupation: '职业', unit: '单位', title: '作品题目',
-  link: '链接地址（抖音作品链接）', phone: '手机号码', address: '通讯地址', intro: '作品简介',
-};
-
-function fieldHint(field: string, contest: ContestConfig): string | undefined {
-  switch (field) {
-    case 'attachment': return '请使用本邮件附带的空白《参赛登记表》（.docx 格式），填写完整后作为附件发送。';
-    case 'name': return `请填写创作者姓名；集体创作请列出全部作者（不超过 ${contest.limits.maxAuthors} 人），用“、”分隔。`;
-    case 'title': return '请填写作品题目，并与邮件标题中的作品标题保持一致。';
-    case 'link': return '在抖音 App 中打开您的作品，点击“分享”→“复制链接”，把复制的内容粘贴到“链接地址”一栏。';
-    case 'phone': return '请填写能联系到您本人的 11 位手机号码。';
-    case 'intro': return `作品简介请控制在 ${contest.limits.introMaxChars} 字以内。`;
-    default: return undefined;
-  }
-}
-
-function correctSubject(mail: ReceivedMail, contest: ContestConfig): string {
-  const tag = contest.subject.tags[0] ?? '最美in温州';
-  const title = oneLine(mail.title, 60) || '作品标题';
-  const creators = mail.creators.map((c) => oneLine(c, 20)).filter(Boolean).slice(0, contest.limits.maxAuthors).join('、') || '创作者姓名';
-  return `${tag}+${title}+${creators}`;
-}
-
-function receivedLine(mail: ReceivedMail, contest: ContestConfig): string {
-  const when = formatLocalDateTime(mail.receivedAt, contest.timezone);
-  const subject = oneLine(mail.subject, 80) || '（无标题）';
-  if (mail.kind === 'unit_summary') {
-    const works = mail.works ? `，共 ${mail.works} 件作品` : '';
-    return `我们已于 ${when}（北京时间）收到贵单位报送的推荐汇总表（邮件标题：“${subject}”${works}）。`;
-  }
-  const title = oneLine(mail.title, 60);
-  const what = title ? `参赛作品《${title}》` : '参赛邮件';
-  return `我们已于 ${when}（北京时间）收到您的${what}（邮件标题：“${subject}”）。`;
-}
-
-function contactLine(contest: ContestConfig): string {
-  const c = contest.contact;
-  return c ? `如有疑问，请联系大赛工作人员${oneLine(c.name, 20)}，电话 ${oneLine(c.phone, 30)}。` : `如有疑问，请发邮件至 ${contest.mailbox}。`;
-}
-
-function signature(contest: ContestConfig): string {
-  return `${contest.name}\n（本邮件由大赛征集邮箱 ${contest.mailbox} 自动发送。）`;
-}
-
-function problemBlocks(problems: readonly Problem[], contest: ContestConfig): Block[] {
+function mustFixBlocks(problems: readonly Problem[], contest: ContestConfig): Block[] {
   const groups = new Map<string, Problem[]>();
   for (const p of problems) {
-    const field = p.code === 'needs_person' ? 'person' : p.field && FIELD_LABELS[p.field] ? p.field : 'other';
+    const field = p.field && say.FIELD_LABELS[p.field] ? p.field : 'other';
     groups.set(field, [...(groups.get(field) ?? []), p]);
   }
-  const order = [...FIELD_ORDER, 'other', 'person'];
   const blocks: Block[] = [];
-  for (const field of order) {
+  for (const field of [...say.FIELD_ORDER, 'other']) {
     const list = groups.get(field);
     if (!list) continue;
-    const heading = field === 'person' ? '需要工作人员人工核对' : field === 'other' ? '其他' : FIELD_LABELS[field]!;
-    blocks.push({ type: 'h', text: heading });
-    blocks.push({ type: 'items', items: list.map((p) => bodyText(p.message, 400)), hint: fieldHint(field, contest) });
+    blocks.push({ type: 'h', text: field === 'other' ? say.OTHER_HEADING : say.FIELD_LABELS[field]! });
+    blocks.push({ type: 'items', items: list.map((p) => bodyText(p.message, 400) + (p.detail && /^第\d+行$/.test(p.detail) ? `（${p.detail}）` : '')), hint: say.fieldHint(field, contest) });
   }
   return blocks;
 }
 
-function replyBlocks(mail: ReceivedMail, problems: readonly Problem[], contest: ContestConfig): Block[] {
-  const fixable = problems.filter((p) => p.code !== 'needs_person');
-  const blocks: Block[] = [
-    { type: 'p', text: '您好！' },
-    { type: 'p', text: `感谢您参加${contest.name}。${receivedLine(mail, contest)}` },
-    {
-      type: 'p',
-      text: fixable.length
-        ? '经核对，报名材料还有以下问题需要补充或修改，修改后才能完成登记：'
-        : '您的材料中有以下情况需要说明：',
-    },
-    ...problemBlocks(problems, contest),
-  ];
-  if (fixable.length) {
-    blocks.push({ type: 'p', text: `请修改后重新发送邮件至 ${contest.mailbox}，并附上填写完整的参赛登记表。${mail.kind === 'individual' ? '邮件标题请写为：' : ''}` });
-    if (mail.kind === 'individual') blocks.push({ type: 'line', text: correctSubject(mail, contest) });
-    blocks.push({ type: 'p', text: '本邮件附有空白的《参赛登记表》（附件1），可直接下载填写。' });
-  }
-  blocks.push({ type: 'p', text: `作品征集截止日期为 ${formatIsoDate(contest.deadline)}。${contactLine(contest)}` });
-  blocks.push({ type: 'p', text: signature(contest) });
+function worksBlocks(plan: ReplyPlan): Block[] {
+  const shown = plan.registered.slice(0, say.RECEIPT_LIST_MAX);
+  const blocks: Block[] = shown.map((w) => ({ type: 'items', items: [say.workLines(w).join('\n')] }));
+  if (plan.registered.length > shown.length) blocks.push({ type: 'p', text: say.moreWorks(plan.registered.length - shown.length) });
   return blocks;
 }
 
-function receiptBlocks(mail: ReceivedMail, contest: ContestConfig): Block[] {
-  return [
-    { type: 'p', text: '您好！' },
-    { type: 'p', text: `感谢您参加${contest.name}。${receivedLine(mail, contest)}` },
-    { type: 'p', text: '已收到，材料完整，无需再次发送。评选结果将另行公布。' },
-    { type: 'p', text: `作品征集截止日期为 ${formatIsoDate(contest.deadline)}。${contactLine(contest)}` },
-    { type: 'p', text: signature(contest) },
-  ];
+function bodyBlocks(mail: ReceivedMail, plan: ReplyPlan, contest: ContestConfig): Block[] {
+  const close = [{ type: 'p', text: say.contactLine(contest) }, { type: 'p', text: say.signature(contest) }] as Block[];
+  switch (plan.cls) {
+    case 'must_fix': {
+      const someRegistered = /已登记 \d+ 件/.test(plan.state);
+      const blocks: Block[] = [
+        { type: 'p', text: someRegistered ? say.MUST_FIX_INTRO_SOME : say.MUST_FIX_INTRO }, ...mustFixBlocks(plan.told, contest),
+        { type: 'p', text: say.resendRequest(mail, contest) },
+      ];
+      if (mail.kind === 'individual') blocks.push({ type: 'line', text: say.correctSubject(mail, contest) }, { type: 'p', text: say.BLANK_FORM_NOTE });
+      return [...blocks, { type: 'p', text: `${say.deadlineLine(contest)}${say.contactLine(contest)}` }, { type: 'p', text: say.signature(contest) }];
+    }
+    case 'final':
+      return [{ type: 'p', text: say.lateNotice(mail, contest) }, { type: 'p', text: say.FINAL_THANKS }, ...close];
+    case 'organizers':
+      return [
+        { type: 'p', text: say.ORGANIZERS_INTRO }, { type: 'items', items: [...new Set(plan.told.map(say.organizerReason))] },
+        { type: 'p', text: say.ORGANIZERS_NO_ACTION }, ...close,
+      ];
+    case 'advice': {
+      const blocks: Block[] = [{ type: 'p', text: say.REGISTERED_NO_ACTION }];
+      if (plan.registered.length) blocks.push({ type: 'p', text: say.RECEIPT_RECORDED }, ...worksBlocks(plan));
+      blocks.push({ type: 'h', text: say.ADVICE_HEADING }, { type: 'items', items: [...new Set(plan.told.map(say.adviceLine))] });
+      if (mail.kind === 'individual' && plan.told.some((p) => p.field === 'subject' || p.code === 'subject_mismatch')) {
+        blocks.push({ type: 'p', text: say.NEXT_TIME_SUBJECT }, { type: 'line', text: say.correctSubject(mail, contest) });
+      }
+      return [...blocks, ...close];
+    }
+    case 'receipt':
+      return [
+        { type: 'p', text: say.REGISTERED_NO_ACTION }, ...(plan.registered.length ? [{ type: 'p', text: say.RECEIPT_RECORDED } as Block, ...worksBlocks(plan)] : []),
+        { type: 'p', text: `${say.RECEIPT_CLOSING}${say.deadlineLine(contest)}` }, ...close,
+      ];
+  }
 }
 
 function toText(blocks: Block[]): string {
   const out: string[] = [];
   for (const b of blocks) {
     if (b.type === 'p') out.push(b.text, '');
+    else if (b.type === 'state') out.push(`【${say.STATE_LABEL}】${b.text}`, '');
     else if (b.type === 'h') out.push(`【${b.text}】`);
     else if (b.type === 'line') out.push(`    ${b.text}`, '');
     else {
@@ -236,16 +181,23 @@ function toText(blocks: Block[]): string {
 }
 
 const FONT = 'font-family:-apple-system,\'PingFang SC\',\'Microsoft YaHei\',\'Noto Sans CJK SC\',sans-serif;font-size:15px;line-height:1.6;color:#222;';
+const STATE_COLORS: Record<ReplyClass, string> = {
+  receipt: '#2e7d32', advice: '#2e7d32', must_fix: '#b45309', final: '#6b7280', organizers: '#2f6fb3',
+};
 
-function toHtml(blocks: Block[]): string {
+function toHtml(blocks: Block[], cls: ReplyClass): string {
   const html = (s: string) => escapeHtml(s).replace(/\n/g, '<br>');
   const parts = blocks.map((b) => {
     if (b.type === 'p') return `<p style="margin:0 0 12px">${html(b.text)}</p>`;
+    if (b.type === 'state') {
+      return `<p style="margin:0 0 14px;padding:8px 12px;border-left:4px solid ${STATE_COLORS[cls]};background:#f6f7f9;font-size:16px">`
+        + `${say.STATE_LABEL}：<b style="color:${STATE_COLORS[cls]}">${html(b.text)}</b></p>`;
+    }
     if (b.type === 'h') return `<p style="margin:12px 0 4px;font-weight:bold">【${html(b.text)}】</p>`;
     if (b.type === 'line') {
       return `<p style="margin:0 0 12px;padding:8px 12px;background:#f3f6fa;border-left:3px solid #2f6fb3;font-weight:bold;word-break:break-all">${html(b.text)}</p>`;
     }
-    const items = b.items.map((i) => `<li style="margin:0 0 4px">${html(i)}</li>`).join('');
+    const items = b.items.map((i) => `<li style="margin:0 0 4px;overflow-wrap:anywhere">${html(i)}</li>`).join('');
     const hint = b.hint ? `<p style="margin:0 0 8px 20px;color:#555">修改方法：${html(b.hint)}</p>` : '';
     return `<ul style="margin:0 0 4px;padding-left:20px">${items}</ul>${hint}`;
   });
@@ -253,24 +205,24 @@ function toHtml(blocks: Block[]): string {
     + `<body style="margin:0;padding:16px;${FONT}"><div style="max-width:600px">${parts.join('')}</div></body></html>`;
 }
 
-/**
- * The reply for one received mail. `to` is the checked recipient (replyRecipient). Problems are the message's and
- * its forms' problems as recorded; only those meant for the submitter are named.
- */
-export function buildReply(mail: ReceivedMail, problems: readonly Problem[], contest: ContestConfig, to: string, kind: ReplyKind): ReplyMail {
+/** The reply for one received mail, from its plan. `to` is the checked recipient (replyRecipient). */
+export function buildReply(mail: ReceivedMail, plan: ReplyPlan, contest: ContestConfig, to: string): ReplyMail {
   if (!isSingleAddress(to)) throw new Error('buildReply: the recipient must be one checked address');
-  const told = problemsForSubmitter(problems);
-  const blocks = kind === 'receipt' ? receiptBlocks(mail, contest) : replyBlocks(mail, told, contest);
+  const blocks: Block[] = [
+    { type: 'p', text: say.GREETING }, { type: 'p', text: say.thanks(mail, contest) }, { type: 'state', text: plan.state },
+    ...bodyBlocks(mail, plan, contest),
+  ];
   const thread = threadHeaders(mail);
   return {
-    kind,
+    kind: kindOfClass(plan.cls),
+    cls: plan.cls,
     to,
     subject: replySubject(mail.subject),
     inReplyTo: thread.inReplyTo,
     references: thread.references,
     headers: { ...AUTO_REPLY_HEADERS },
     text: toText(blocks),
-    html: toHtml(blocks),
-    attachBlankForm: kind === 'reply' && told.some((p) => p.code !== 'needs_person'),
+    html: toHtml(blocks, plan.cls),
+    attachBlankForm: plan.cls === 'must_fix' && mail.kind === 'individual',
   };
 }

@@ -3,12 +3,14 @@ import type { MessageKind, MessageStatus } from '../domain/message-kind.ts';
 import type { Problem } from '../domain/problem.ts';
 import { textKey } from '../domain/text-key.ts';
 import type { RecordedContent } from '../store/messages-repo.ts';
-import { problemsForSubmitter, type RecipientCheck, type ReplyKind } from './reply-message.ts';
+import type { RecipientCheck } from './reply-message.ts';
+import type { ReplyClass } from './reply-plan.ts';
 
 /**
  * Whether a received mail gets an answer. Pure: the store hands in what was already sent (ReplyHistory), this
  * decides. Answering a robot starts a mail loop and answering a flood makes us the spammer, so every doubt
- * ends in silence; the caps are reported to the organizers instead.
+ * ends in silence; the caps are reported to the organizers instead. The daily cap of the whole account is kept
+ * when sending (deliver-outbox.ts), where replies asking for a fix go before receipts.
  */
 
 export interface ReplyHistory {
@@ -16,10 +18,8 @@ export interface ReplyHistory {
   answeredSameKey: boolean;
   /** The same content (same attachments and body) from this sender was already answered: an exact resend. */
   answeredSameContent: boolean;
-  /** Replies and receipts recorded for this recipient today (local day), capped ones not counted. */
+  /** Replies and receipts recorded for this recipient today (local day), capped and dropped ones not counted. */
   sentToSenderToday: number;
-  /** Replies and receipts recorded today for everybody. */
-  sentToday: number;
 }
 
 export interface PolicyInput {
@@ -27,19 +27,19 @@ export interface PolicyInput {
   status: MessageStatus;
   recipient: RecipientCheck;
   ownAddresses: readonly string[];
-  /** What there is to say (replyKindFor): null when the submission is complete and receipts are off. */
-  say: ReplyKind | null;
+  /** The class of what there is to say (planReply): null when there is nothing (receipts off, works confirmed). */
+  say: ReplyClass | null;
   history: ReplyHistory;
-  limits: { perSenderPerDay: number; perDay: number };
+  limits: { perSenderPerDay: number };
 }
 
 export type SkipReason =
   | 'automated' | 'not_contest' | 'not_processed' | 'no_address' | 'invalid_address' | 'robot_address'
   | 'own_address' | 'nothing_to_say' | 'exact_resend' | 'already_answered';
-export type CapReason = 'sender_cap' | 'daily_cap';
+export type CapReason = 'sender_cap';
 
 export type ReplyDecision =
-  | { send: true; reason: ReplyKind }
+  | { send: true; reason: ReplyClass }
   | { send: false; reason: SkipReason }
   /** Would have been sent: recorded as 'capped' so the digest names the sender. */
   | { send: false; reason: CapReason; capped: string };
@@ -56,19 +56,18 @@ export function decideReply(input: PolicyInput): ReplyDecision {
   if (input.history.answeredSameContent) return { send: false, reason: 'exact_resend' };
   if (input.history.answeredSameKey) return { send: false, reason: 'already_answered' };
   if (input.history.sentToSenderToday >= input.limits.perSenderPerDay) return { send: false, reason: 'sender_cap', capped: to };
-  if (input.history.sentToday >= input.limits.perDay) return { send: false, reason: 'daily_cap', capped: to };
   return { send: true, reason: input.say };
 }
 
 /**
- * Same sender + same work + same set of problems (code and field) → one reply. A corrected resubmission that
- * still lacks something has another set, so it gets a new reply naming what is still missing. The work (its
- * title, folded) is part of the key so that one person's two works each get their answer; the caps bound what
- * a sender can get by varying titles.
+ * Same sender + same work + same class and set of problems (code and field) → one reply. A corrected
+ * resubmission that still lacks something has another set, so it gets a new reply naming what is still missing.
+ * The work (its title, folded) is part of the key so that one person's two works each get their answer; the caps
+ * bound what a sender can get by varying titles. A receipt's key is its works: one receipt per work.
  */
-export function replyDedupeKey(recipient: string, say: ReplyKind, title: string | null, problems: readonly Problem[]): string {
-  const set = [...new Set(problemsForSubmitter(problems).map((p) => `${p.code}/${p.field ?? ''}`))].sort();
-  const work = title ? textKey(title) : '';
+export function replyDedupeKey(recipient: string, say: ReplyClass, title: string | null, told: readonly Problem[], workKeys: readonly string[] = []): string {
+  const set = [...new Set(told.map((p) => `${p.code}/${p.field ?? ''}`))].sort();
+  const work = say === 'receipt' && workKeys.length ? [...workKeys].sort() : title ? textKey(title) : '';
   const digest = createHash('sha256').update(JSON.stringify([recipient.toLowerCase(), say, work, set])).digest('hex');
   return `${say}:${digest.slice(0, 40)}`;
 }

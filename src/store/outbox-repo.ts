@@ -12,7 +12,7 @@ import { columnsOf, countOf } from './row-decoding.ts';
 
 export const OUTBOX_KINDS = ['reply', 'receipt', 'digest'] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
-export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'capped', 'unknown'] as const;
+export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'capped', 'unknown', 'dropped'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
 export interface NewOutboxRow {
@@ -32,7 +32,10 @@ export interface NewOutboxRow {
   payload: string | null;
   raw: Buffer | null;
   status: 'pending' | 'capped';
+  /** The reply's class (must_fix, final, organizers, advice, receipt) or 'digest': orders delivery under the daily cap. */
   reason: string | null;
+  /** The works a receipt or an advice confirms (canonical links or title keys): each work gets one receipt. */
+  workKeys?: readonly string[];
 }
 
 export interface OutboxRow {
@@ -60,11 +63,12 @@ export interface OutboxRow {
   createdAt: string;
   updatedAt: string;
   sentAt: string | null;
+  workKeys: string[];
 }
 
 const COLUMNS = `id, kind, message_id, recipients, recipient, dedupe_key, intent_key, fingerprint, day, mail_message_id, mail_date,
   subject, payload, raw, status, reason, attempts, next_attempt_at, last_error_code, last_error, delivered_via, created_at,
-  updated_at, sent_at`;
+  updated_at, sent_at, work_keys`;
 /** The same columns without the stored bytes, for listings. */
 const LISTED = COLUMNS.replace('raw,', 'NULL AS raw,');
 
@@ -79,6 +83,7 @@ function decodeOutbox(row: unknown): OutboxRow {
     raw: c.blobOrNull('raw'), status: c.oneOf('status', OUTBOX_STATUSES), reason: c.textOrNull('reason'), attempts: c.int('attempts'),
     nextAttemptAt: c.textOrNull('next_attempt_at'), lastErrorCode: c.textOrNull('last_error_code'), lastError: c.textOrNull('last_error'),
     deliveredVia: c.textOrNull('delivered_via'), createdAt: c.text('created_at'), updatedAt: c.text('updated_at'), sentAt: c.textOrNull('sent_at'),
+    workKeys: decodeStrings('outbox', 'work_keys', c.text('work_keys')),
   };
 }
 
@@ -90,12 +95,12 @@ function decodeOutboxOrNull(row: unknown): OutboxRow | null {
 export function insertOutbox(db: Db, row: NewOutboxRow, now: Date): number | null {
   const at = now.toISOString();
   const info = prepared(db, `INSERT INTO outbox (kind, message_id, recipients, recipient, dedupe_key, intent_key, fingerprint, day,
-      mail_message_id, mail_date, subject, payload, raw, status, reason, attempts, next_attempt_at, created_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
+      mail_message_id, mail_date, subject, payload, raw, status, reason, attempts, next_attempt_at, created_at, updated_at, work_keys)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
     ON CONFLICT (dedupe_key) DO NOTHING`)
     .run(row.kind, row.messageId, encodeJson(row.recipients), row.recipient, row.dedupeKey, row.intentKey, row.fingerprint,
       row.day, row.mailMessageId, row.mailDate.toISOString(), row.subject, row.payload, row.raw, row.status, row.reason,
-      row.status === 'pending' ? at : null, at, at);
+      row.status === 'pending' ? at : null, at, at, encodeJson(row.workKeys ?? []));
   return info.changes === 1 ? Number(info.lastInsertRowid) : null;
 }
 
@@ -116,31 +121,48 @@ export interface ReplyHistoryQuery {
 
 /** What the reply policy needs to know about earlier replies. Capped rows were never sent and count for nothing. */
 export function replyHistory(db: Db, q: ReplyHistoryQuery): {
-  answeredSameKey: boolean; answeredSameContent: boolean; sentToSenderToday: number; sentToday: number;
+  answeredSameKey: boolean; answeredSameContent: boolean; sentToSenderToday: number;
 } {
   const sameKey = q.dedupeKey ? prepared(db, 'SELECT 1 FROM outbox WHERE dedupe_key = ?').get(q.dedupeKey) !== undefined : false;
   const sameContent = q.fingerprint
     ? prepared(db, `SELECT 1 FROM outbox WHERE recipient = ? AND fingerprint = ? AND kind IN ('reply', 'receipt') AND status <> 'capped'`)
       .get(q.recipient, q.fingerprint) !== undefined
     : false;
-  const count = (sql: string, ...params: unknown[]) => countOf(prepared(db, sql).get(...params));
   return {
     answeredSameKey: sameKey,
     answeredSameContent: sameContent,
-    sentToSenderToday: count(`SELECT count(*) AS n FROM outbox WHERE recipient = ? AND day = ? AND kind IN ('reply', 'receipt') AND status <> 'capped'`,
-      q.recipient, q.day),
-    sentToday: count(`SELECT count(*) AS n FROM outbox WHERE day = ? AND kind IN ('reply', 'receipt') AND status <> 'capped'`, q.day),
+    sentToSenderToday: countOf(prepared(db, `SELECT count(*) AS n FROM outbox WHERE recipient = ? AND day = ? AND kind IN ('reply', 'receipt')
+      AND status NOT IN ('capped', 'dropped')`).get(q.recipient, q.day)),
   };
+}
+
+/** The works a recipient was told are registered (receipts and advice replies not capped or dropped). */
+export function confirmedWorks(db: Db, recipient: string): Set<string> {
+  const rows = prepared(db, `SELECT DISTINCT j.value AS work FROM outbox, json_each(outbox.work_keys) AS j
+    WHERE outbox.recipient = ? AND outbox.kind IN ('reply', 'receipt') AND outbox.status NOT IN ('capped', 'dropped')`).all(recipient);
+  return new Set(rows.map((r) => columnsOf('outbox', r).text('work')));
 }
 
 // ---- delivery -------------------------------------------------------------------------------------------
 
-/** Pending rows whose time has come, oldest first. */
+/**
+ * Pending rows whose time has come: the digest, then replies asking for a fix, the other replies, receipts last;
+ * oldest first within each. Under the daily cap what matters most goes out first.
+ */
 export function duePending(db: Db, now: Date, limit: number, ids?: readonly number[]): OutboxRow[] {
   const only = ids ? 'AND id IN (SELECT value FROM json_each(?))' : '';
   const params: unknown[] = [now.toISOString(), ...(ids ? [JSON.stringify(ids)] : []), limit];
   return prepared(db, `SELECT ${COLUMNS} FROM outbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ${only}
-    ORDER BY id LIMIT ?`).all(...params).map(decodeOutbox);
+    ORDER BY CASE WHEN kind = 'digest' THEN 0 WHEN kind = 'receipt' THEN 5 WHEN reason = 'must_fix' THEN 1 WHEN reason = 'final' THEN 2
+      WHEN reason = 'organizers' THEN 3 ELSE 4 END, id LIMIT ?`).all(...params).map(decodeOutbox);
+}
+
+/** Receipts still waiting since before `createdBefore`: dropped rather than sent late. Returns their ids. */
+export function dropStaleReceipts(db: Db, createdBefore: Date, now: Date): number[] {
+  const rows = prepared(db, `UPDATE outbox SET status = 'dropped', next_attempt_at = NULL, last_error_code = 'receipt_expired',
+      last_error = 'the receipt could not be sent in time', updated_at = ?
+    WHERE kind = 'receipt' AND status = 'pending' AND created_at < ? RETURNING id`).all(now.toISOString(), createdBefore.toISOString());
+  return rows.map((r) => columnsOf('outbox', r).int('id')).sort((a, b) => a - b);
 }
 
 /** Stores the rendered bytes once: a row is never rendered twice, so every send of it is byte-identical. */
@@ -195,7 +217,7 @@ export function listOutbox(db: Db, opts: { status?: OutboxStatus; kind?: OutboxK
 }
 
 export function outboxCounts(db: Db): Record<OutboxStatus, number> {
-  const out: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, capped: 0, unknown: 0 };
+  const out: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, capped: 0, unknown: 0, dropped: 0 };
   for (const r of prepared(db, 'SELECT status, count(*) AS n FROM outbox GROUP BY status').all()) {
     const c = columnsOf('outbox', r);
     out[c.oneOf('status', OUTBOX_STATUSES)] = c.int('n');

@@ -44,7 +44,7 @@ describe('a reply to a form that lacks the phone number', () => {
     t = tempDb();
     const original = eml({ messageId: '<orig-1@126.com>', references: '<earlier@qq.com>' });
     const { decision, outboxId } = await ingestAndEnqueue(t.db, original, [noPhone], NOW, { receivedAt: new Date('2024-06-10T02:00:00Z') });
-    expect(decision).toEqual({ send: true, reason: 'reply' });
+    expect(decision).toEqual({ send: true, reason: 'must_fix' });
     expect(outboxId).not.toBeNull();
 
     const report = await deliverOutbox(deps(), clock, { spacingMs: 0 });
@@ -110,15 +110,16 @@ describe('a reply to a form that lacks the phone number', () => {
     expect(mail.bcc).toBeUndefined();
   });
 
-  it('sends a receipt for a complete submission only when receipts are switched on', async () => {
+  it('sends a receipt for a complete submission by default, and none when receipts are switched off', async () => {
     t = tempDb();
-    const off = await ingestAndEnqueue(t.db, eml(), [], NOW);
+    const off = await ingestAndEnqueue(t.db, eml(), [], NOW, { contest: { ...CONTEST, replies: { ...CONTEST.replies, sendReceipts: false } } });
     expect(off.decision).toEqual({ send: false, reason: 'nothing_to_say' });
-    const on = await ingestAndEnqueue(t.db, eml(), [], NOW, { contest: { ...CONTEST, replies: { ...CONTEST.replies, sendReceipts: true } } });
+    const on = await ingestAndEnqueue(t.db, eml(), [], NOW);
     expect(on.decision).toEqual({ send: true, reason: 'receipt' });
     await deliverOutbox(deps(), clock, { spacingMs: 0 });
     const mail = await (await sink.waitForMessages(1))[0]!.parsed();
-    expect(mail.text).toContain('已收到，材料完整');
+    expect(mail.text).toContain('【登记状态】已登记');
+    expect(mail.text).not.toContain('重新发送');
     expect(mail.attachments).toHaveLength(0);
     expect(mail.headers.get('auto-submitted')).toBe('auto-replied');
   });
@@ -181,7 +182,7 @@ describe('who is never answered', () => {
     expect(replyRecipient({ from: 'ok@qq.com', replyTo: 'no-reply@x.cn' })).toEqual({ ok: false, reason: 'robot_address' });
     expect(replyRecipient({ from: 'Chen.XD@QQ.com', replyTo: null })).toEqual({ ok: true, address: 'chen.xd@qq.com' });
     expect(() => buildReply({ from: null, replyTo: null, subject: '', messageId: null, references: [], receivedAt: NOW, kind: 'individual', title: null, creators: [] },
-      [noPhone], CONTEST, 'a@b.com, c@d.com', 'reply')).toThrow();
+      { cls: 'must_fix', state: '未登记，需补充', told: [noPhone], registered: [] }, CONTEST, 'a@b.com, c@d.com')).toThrow();
   });
 
   it('never answers an address the classifier knows as a robot (one rule for both)', () => {
@@ -207,7 +208,7 @@ describe('one reply per problem set, and the caps', () => {
     const same = await ingestAndEnqueue(t.db, eml(), [noLink, noPhone], NOW);
     expect(same.decision).toEqual({ send: false, reason: 'already_answered' });
     const better = await ingestAndEnqueue(t.db, eml(), [noPhone], NOW);
-    expect(better.decision).toEqual({ send: true, reason: 'reply' });
+    expect(better.decision).toEqual({ send: true, reason: 'must_fix' });
 
     await deliverOutbox(deps(), clock, { spacingMs: 0 });
     const got = await sink.waitForMessages(2);
@@ -241,20 +242,39 @@ describe('one reply per problem set, and the caps', () => {
 
     const tomorrow = new Date('2024-06-11T01:00:00Z');
     const next = await ingestAndEnqueue(t.db, eml({ subject: '最美in温州+四+陈晓东' }), [noPhone], tomorrow);
-    expect(next.decision).toEqual({ send: true, reason: 'reply' });
+    expect(next.decision).toEqual({ send: true, reason: 'must_fix' });
 
     await deliverOutbox(deps(), fixedClock(tomorrow.toISOString()), { spacingMs: 0 });
     expect(sink.messages).toHaveLength(CONTEST.replies.perSenderPerDay + 1);
   });
 
-  it('caps replies per day for everybody', async () => {
+  it('keeps the daily cap when sending: replies asking for a fix first, the rest the next day, a receipt older than 48 hours dropped', async () => {
     t = tempDb();
-    const contest = { ...CONTEST, replies: { ...CONTEST.replies, perDay: 3 } };
-    const decisions = [];
-    for (const who of ['a', 'b', 'c', 'd']) {
-      decisions.push((await ingestAndEnqueue(t.db, eml({ from: `${who}@163.com` }), [noPhone], NOW, { contest })).decision);
-    }
-    expect(decisions.map((d) => d.reason)).toEqual(['reply', 'reply', 'reply', 'daily_cap']);
-    expect(cappedSenders(t.db, '2024-06-10').map((c) => c.address)).toEqual(['d@163.com']);
+    // Two receipts recorded first, then three replies asking for a fix, on the 10th.
+    const receipts = [];
+    for (const who of ['r1', 'r2']) receipts.push((await ingestAndEnqueue(t.db, eml({ from: `${who}@163.com` }), [], NOW)).outboxId!);
+    const fixes = [];
+    for (const who of ['a', 'b', 'c']) fixes.push((await ingestAndEnqueue(t.db, eml({ from: `${who}@163.com` }), [noPhone], NOW)).outboxId!);
+    const budget = { perDay: 3, timezone: CONTEST.timezone, receiptMaxAgeHours: 48 };
+
+    const first = await deliverOutbox({ ...deps(), budget }, clock, { spacingMs: 0 });
+    expect(first.sent).toEqual(fixes);
+    expect(first.deferred).toEqual(receipts);
+    // The cap holds across runs of the same day.
+    expect((await deliverOutbox({ ...deps(), budget }, fixedClock('2024-06-10T09:00:00Z'), { spacingMs: 0 })).sent).toEqual([]);
+
+    // The next day: one receipt goes; the other waits again behind a new reply asking for a fix.
+    const tomorrow = new Date('2024-06-11T01:00:00Z');
+    const late = (await ingestAndEnqueue(t.db, eml({ from: 'd@163.com' }), [noPhone], tomorrow)).outboxId!;
+    const second = await deliverOutbox({ ...deps(), budget: { ...budget, perDay: 2 } }, fixedClock(tomorrow.toISOString()), { spacingMs: 0 });
+    expect(second.sent).toEqual([late, receipts[0]]);
+    expect(second.deferred).toEqual([receipts[1]]);
+
+    // Two days after it was recorded, the receipt still waiting is dropped rather than sent late.
+    const third = await deliverOutbox({ ...deps(), budget }, fixedClock('2024-06-12T03:00:01Z'), { spacingMs: 0 });
+    expect(third.dropped).toEqual([receipts[1]]);
+    expect(third.sent).toEqual([]);
+    expect(getOutbox(t.db, receipts[1]!)).toMatchObject({ status: 'dropped', lastErrorCode: 'receipt_expired' });
+    expect(sink.messages).toHaveLength(5);
   });
 });
