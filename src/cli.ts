@@ -12,39 +12,31 @@ import { reprocessCommand } from './commands/reprocess-command.ts';
 import { runCommand } from './commands/run-command.ts';
 import { statusCommand } from './commands/status-command.ts';
 import { unitsCommand } from './commands/units-command.ts';
-import { loadConfig, type AppConfig } from './config.ts';
-import { describeError, isAppError, isConfigError, isUsageError } from './errors.ts';
+import { langOf, loadConfig, type AppConfig } from './config.ts';
+import { AppError, describeError, isAppError, isConfigError, isUsageError } from './errors.ts';
+import { messages } from './i18n/catalogue.ts';
+import { LANGS, type Lang } from './i18n/lang.ts';
 import { createLogger } from './logger.ts';
 
-const USAGE = `contest-intake ${VERSION}: the mailbox of the 最美in温州 Douyin contest
+/** `--lang en|zh` anywhere on the line (or `--lang=en`): taken out before the command sees its arguments. */
+function takeLang(argv: string[]): { args: string[]; requested?: string } {
+  const args: string[] = [];
+  let requested: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--lang') requested = argv[++i];
+    else if (a.startsWith('--lang=')) requested = a.slice('--lang='.length);
+    else args.push(a);
+  }
+  return requested === undefined ? { args } : { args, requested };
+}
 
-usage: contest-intake <command> [options]
-
-  run                          the unattended worker: poll now, then on POLL_CRON (with no IMAP_HOST: ingest
-                               the bundled demo mailbox once and exit)
-  poll --once                  one poll cycle of the IMAP mailbox, then exit
-  import <file.eml|folder>     ingest .eml files through the same pipeline
-  status [--json]              last poll, mailbox position, counts; exit code 0 healthy, 1 stale/failing,
-                               3 login refused, 4 never polled
-  export [--format json|csv|xlsx] [--out FILE]
-                               messages, entries and units' progress (json and csv to stdout without --out)
-  replies [--json] [--status S] | replies --resend ID
-                               the outbox of replies and digests; send one again by hand
-  digest [--date YYYY-MM-DD] [--send]
-                               make a day's digest again (DATA_DIR/digests/), and mail it with --send
-  units                        each directed unit's progress against its quota; unknown units
-  units alias add <as written> <unit> [--reprocess]
-                               map a unit's spelling to a configured unit (also: alias list, alias remove)
-  reconcile                    take the messages the mailbox has below the position and the record does not
-                               (status reports them as gaps)
-  reprocess [--id N] [--include-quarantined]
-                               extract and validate again from the archive after a rule or alias change;
-                               --id of a quarantined or unfetchable message reads it again from the mailbox
-  backup [--out FILE]          a consistent copy of the database while the worker runs (SQLite online
-                               backup; default DATA_DIR/backups/contest-intake-<time>.db)
-  migrate                      apply database migrations and exit
-
-Configuration comes from the environment and config/contest.json: see README.md.`;
+function checkedLang(requested: string | undefined): Lang {
+  if (requested !== undefined && !(LANGS as readonly string[]).includes(requested)) {
+    console.error(`--lang: zh | en (not "${requested}")`);
+  }
+  return langOf(requested);
+}
 
 /** Every command but `migrate` (which runs before anything is opened), each in its own file under commands/. */
 const commands: Record<string, Command> = {
@@ -62,9 +54,12 @@ const commands: Record<string, Command> = {
 };
 
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...args] = argv;
+  const taken = takeLang(argv);
+  const lang = checkedLang(taken.requested);
+  const m = messages(lang);
+  const [name, ...args] = taken.args;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
-    console.log(USAGE);
+    console.log(m.usage(VERSION));
     return name ? 0 : 2;
   }
   if (name === '--version') {
@@ -73,10 +68,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   let config: AppConfig;
   try {
-    config = loadConfig();
+    config = { ...loadConfig(), ...(taken.requested ? { lang } : {}) };
   } catch (err) {
     if (isConfigError(err)) {
-      console.error(`configuration error:\n${describeError(err)}`);
+      console.error(`${m.configError}\n${describeError(err)}`);
       return 2;
     }
     throw err;
@@ -85,12 +80,16 @@ export async function main(argv: string[]): Promise<number> {
   if (name === 'migrate') return migrateCommand(config);
   const command = commands[name];
   if (!command) {
-    console.error(`unknown command "${name}"\n\n${USAGE}`);
+    console.error(`${m.unknownCommand(name)}\n\n${m.usage(VERSION)}`);
     return 2;
   }
   const app = createApp(config, log);
   try {
     return await command(app, args);
+  } catch (err) {
+    // node:util parseArgs refuses an unknown option or a missing value: the operator's mistake, not a bug.
+    if ((err as { code?: unknown }).code?.toString().startsWith('ERR_PARSE_ARGS')) throw new AppError('usage', (err as Error).message);
+    throw err;
   } finally {
     app.close();
   }
@@ -101,13 +100,15 @@ if (invokedDirectly || process.env.CONTEST_INTAKE_BIN === '1') {
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
     (err: unknown) => {
+      const m = messages(langOf(takeLang(process.argv.slice(2)).requested));
       if (isUsageError(err)) {
         console.error(describeError(err));
         process.exitCode = 2;
         return;
       }
       if (isAppError(err)) {
-        console.error(`contest-intake: [${err.code}] ${err.message}`);
+        // What it means for the operator, then the detail as the failing part said it.
+        console.error(`${m.errorPrefix(err.code)}${m.errorExplanations[err.code] ?? ''}\n  ${err.message}`);
         process.exitCode = err.code === 'imap_auth' ? 3 : 1;
         return;
       }

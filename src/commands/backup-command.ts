@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { App } from '../app.ts';
+import { messages } from '../i18n/catalogue.ts';
 import { backupDatabase } from '../store/db.ts';
 
 /** `backup [--out FILE]`: a consistent copy of the database while the worker runs (SQLite's online backup). */
@@ -9,6 +10,6 @@ export async function backupCommand(app: App, args: string[]): Promise<number> {
   const stamp = app.clock().toISOString().replace(/[:.]/g, '-');
   const out = path.resolve(values.out ?? path.join(app.config.dataDir, 'backups', `contest-intake-${stamp}.db`));
   await backupDatabase(app.db, out);
-  console.log(`backup written to ${out} (archive files are content-addressed: copy ${path.join(app.config.dataDir, 'archive')} with rsync)`);
+  console.log(messages(app.config.lang).backupWritten(out, path.join(app.config.dataDir, 'archive')));
   return 0;
 }

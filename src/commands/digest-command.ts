@@ -3,6 +3,7 @@ import type { App } from '../app.ts';
 import { runDigest, type DigestRun } from '../digest/send-digest.ts';
 import { isIsoDay, localDay, previousLocalDay } from '../domain/contest-calendar.ts';
 import { AppError } from '../errors.ts';
+import { messages } from '../i18n/catalogue.ts';
 import { deliverPending } from './deliver-pending.ts';
 
 /** `digest [--date D] [--send]`: a day's digest made again (DATA_DIR/digests/), and mailed with --send. */
@@ -23,11 +24,13 @@ export function demoDigestDay(app: App, newest: string | null): string {
 }
 
 export async function digestCommand(app: App, args: string[]): Promise<number> {
+  const m = messages(app.config.lang);
   const { values } = parseArgs({ args, options: { date: { type: 'string' }, send: { type: 'boolean', default: false } } });
   const date = values.date ?? previousLocalDay(app.clock(), app.config.contest.timezone);
-  if (!isIsoDay(date)) throw new AppError('usage', `--date wants a day as YYYY-MM-DD, not "${date}"`);
+  if (!isIsoDay(date)) throw new AppError('usage', m.digestWantsDate(date));
   const run = await digestFor(app, date, values.send);
-  console.log(`digest ${run.date}: ${run.htmlFile}, ${run.xlsxFile}${values.send ? `; mail ${run.queued}` : ''}`);
+  const queued = values.send ? m.digestQueued[run.queued] : '';
+  console.log(`${m.digestWritten(run.date, run.htmlFile, run.xlsxFile)}${queued ? m.aside(queued) : ''}`);
   if (values.send && run.outboxId !== null) await deliverPending(app);
   return 0;
 }

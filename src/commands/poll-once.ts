@@ -1,4 +1,5 @@
 import type { App } from '../app.ts';
+import type { Messages } from '../i18n/messages-zh.ts';
 import type { Logger } from '../logger.ts';
 import { pollMailbox, type PollReport } from '../pipeline/poll-mailbox.ts';
 
@@ -15,10 +16,8 @@ export async function pollOnce(app: App, signal?: AbortSignal, mode: 'poll' | 'r
   return report;
 }
 
-export function describePoll(r: PollReport): string {
-  return `${r.fetched} new, ${r.known} already known, ${r.failed} failed, ${r.quarantined} quarantined, ${r.unfetchable} unfetchable, `
-    + `${r.vanished} vanished${r.reconnects ? `, ${r.reconnects} reconnections` : ''}${r.retried ? `, ${r.retried} retried (${r.recovered} read in full)` : ''}`
-    + `${r.uidValidityChanged ? ' (UIDVALIDITY changed: rescanned)' : ''}${r.gaps ? `; ${r.gaps} UIDs below the position are not recorded: run \`contest-intake reconcile\`` : ''}`;
+export function describePoll(r: PollReport, m: Messages): string {
+  return m.poll(r);
 }
 
 function progressReporter(log: Logger): (done: number, total: number) => void {

@@ -1,16 +1,15 @@
 import { parseArgs } from 'node:util';
 import type { App } from '../app.ts';
+import { localStamp } from '../domain/contest-calendar.ts';
 import { unitProgress } from '../entries/unit-progress.ts';
 import { AppError } from '../errors.ts';
+import { unitContacts } from '../exports/unit-contacts.ts';
+import { messages } from '../i18n/catalogue.ts';
+import type { Messages } from '../i18n/messages-zh.ts';
+import { maskPhone } from '../privacy.ts';
 import { reprocessAll } from '../pipeline/reprocess.ts';
 import { addUnitAlias, listUnitAliases, removeUnitAlias } from '../store/units-repo.ts';
 import { unitKey } from '../validate/unit-match.ts';
-
-const USAGE = `units                              every directed unit's progress against its quota, and unknown units
-units alias list
-units alias add <as written> <unit> [--reprocess]
-                                   map a spelling (e.g. 中共鹿城区委网信办) to a configured unit
-units alias remove <as written>`;
 
 /** Pads for a terminal, where a Chinese character takes two columns. */
 function pad(text: string, columns: number): string {
@@ -18,54 +17,59 @@ function pad(text: string, columns: number): string {
   return text + ' '.repeat(Math.max(1, columns - width));
 }
 
-function progressTable(app: App): string {
+/** Each unit on a line: its progress, state, new-employment works and contact (the phone masked on a terminal). */
+function progressTable(app: App, m: Messages): string {
   const report = unitProgress(app.db, app.config.contest, listUnitAliases(app.db));
+  const contacts = unitContacts(app.db);
   const lines = report.units.map((u) => {
-    const ne = u.newEmployment ? `  新就业 ${u.newEmployment.counted}/${u.newEmployment.quota}${u.newEmployment.met ? ' ✓' : ''}` : '';
+    const ne = u.newEmployment ? `  ${m.newEmployment} ${u.newEmployment.counted}/${u.newEmployment.quota}${u.newEmployment.met ? ' ✓' : ''}` : '';
     const state = u.silent ? 'silent' : u.met ? 'met' : 'behind';
-    return `${pad(u.name, 20)}${pad(u.categoryLabel, 22)} ${String(u.counted).padStart(3)}/${u.quota} ${state}${ne}`;
+    const c = contacts.get(u.name);
+    const who = c && (c.name || c.phone) ? `  ${[c.name, c.phone ? maskPhone(c.phone) : null].filter(Boolean).join(' ')}` : '';
+    return `${pad(u.name, 20)}${pad(u.categoryLabel, 22)} ${String(u.counted).padStart(3)}/${u.quota} ${pad(m.unitState[state]!, 8)}${ne}${who}`;
   });
   if (report.unknown.length) {
-    lines.push('', 'unknown units (map them with `units alias add`):');
-    for (const u of report.unknown) lines.push(`  ${u.spellings.join(' / ')}: ${u.received} works`);
+    lines.push('', m.unknownUnitsHeading);
+    for (const u of report.unknown) lines.push(`  ${u.spellings.join(' / ')}: ${m.works(u.received)}`);
   }
   return lines.join('\n');
 }
 
 export async function unitsCommand(app: App, args: string[]): Promise<number> {
+  const m = messages(app.config.lang);
   const [sub, action, ...rest] = args;
   if (!sub) {
-    console.log(progressTable(app));
+    console.log(progressTable(app, m));
     return 0;
   }
-  if (sub !== 'alias') throw new AppError('usage', USAGE);
+  if (sub !== 'alias') throw new AppError('usage', m.unitsUsage);
   if (action === 'list' || !action) {
-    for (const a of listUnitAliases(app.db)) console.log(`${a.alias}\t→ ${a.unitName}\t(${a.addedAt})`);
+    for (const a of listUnitAliases(app.db)) console.log(`${a.alias}\t→ ${a.unitName}\t(${localStamp(a.addedAt, app.config.contest.timezone)})`);
     return 0;
   }
   const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { reprocess: { type: 'boolean', default: false } } });
   if (action === 'add') {
     const [alias, unit] = positionals;
-    if (!alias || !unit) throw new AppError('usage', USAGE);
+    if (!alias || !unit) throw new AppError('usage', m.unitsUsage);
     const target = app.config.contest.units.find((u) => u.name === unit) ?? app.config.contest.units.find((u) => unitKey(u.name) === unitKey(unit));
     if (!target) {
-      throw new AppError('usage', `"${unit}" is not a configured unit; units are: ${app.config.contest.units.map((u) => u.name).join('、')}`);
+      throw new AppError('usage', m.notAUnit(unit, app.config.contest.units.map((u) => u.name).join('、')));
     }
     addUnitAlias(app.db, alias, target.name, app.clock());
-    console.log(`alias added: ${alias} → ${target.name}`);
+    console.log(m.aliasAdded(alias, target.name));
     if (values.reprocess) {
       const r = await reprocessAll(app.deps, app.clock);
-      console.log(`reprocessed ${r.reprocessed} messages, ${r.changed} changed`);
+      console.log(m.reprocessedAfterAlias(r.reprocessed, r.changed));
     } else {
-      console.log('run `contest-intake reprocess` (or add --reprocess) so stored summaries are matched again');
+      console.log(m.reprocessHint);
     }
     return 0;
   }
   if (action === 'remove') {
     const [alias] = positionals;
-    if (!alias) throw new AppError('usage', USAGE);
-    console.log(removeUnitAlias(app.db, alias) ? `alias removed: ${alias}` : `no such alias: ${alias}`);
+    if (!alias) throw new AppError('usage', m.unitsUsage);
+    console.log(removeUnitAlias(app.db, alias) ? m.aliasRemoved(alias) : m.noSuchAlias(alias));
     return 0;
   }
-  throw new AppError('usage', USAGE);
+  throw new AppError('usage', m.unitsUsage);
 }

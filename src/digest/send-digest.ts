@@ -52,7 +52,7 @@ export async function buildDigest(db: Db, config: DigestDeps['config'], date: st
   const data = readDigestData(db, config.contest, date);
   const rendered = renderDigest(data, now);
   // The attachment travels by mail like the digest: phone numbers masked there too.
-  const xlsx = await renderXlsx(readExportData(db, config.contest, now), { maskPhones: true, awards: config.contest.awards });
+  const xlsx = await renderXlsx(readExportData(db, config.contest, now), { maskPhones: true });
   return { data, rendered, xlsx };
 }
 

@@ -5,20 +5,34 @@ export const KIND_LABELS: Record<string, string> = {
 };
 
 export const MESSAGE_STATUS_LABELS: Record<string, string> = {
-  ok: '材料完整', problems: '待投稿人补充', needs_person: '需人工处理', ignored: '已忽略', error: '处理失败', quarantined: '已隔离', unfetchable: '无法取回',
+  ok: '材料完整', problems: '有问题', needs_person: '需人工处理', ignored: '已忽略', error: '处理失败', quarantined: '已隔离', unfetchable: '无法取回',
 };
 
 export const ENTRY_STATUS_LABELS: Record<string, string> = {
   valid: '有效', problems: '待补充', duplicate: '重复报送', superseded: '已被新版本替代',
 };
 
+/** What a work's state (domain/entry-state.ts) is called wherever people read it. */
+export const ENTRY_STATE_LABELS: Record<string, string> = {
+  registered: '已登记', merged: '已合并（同一作品的另一渠道）', needs_fix: '未登记，需补充', ineligible: '无法参赛',
+  with_organizers: '转人工核对', duplicate: '重复报送', superseded: '已被新版本替代',
+};
+
 export const REPLY_LABELS: Record<string, string> = {
   pending: '待发送', sending: '发送中', sent: '已回复', failed: '发送失败', capped: '超出限额未发', unknown: '发送状态不明',
+  dropped: '回执逾期未发（已放弃）',
+};
+
+/** A reply's class, as the outbox records it (`reason`). */
+export const REPLY_CLASS_LABELS: Record<string, string> = {
+  must_fix: '需补充', advice: '已登记（提示）', final: '无法参赛', organizers: '转人工核对', receipt: '回执', digest: '每日简报',
+  sender_cap: '超出每人每日回复上限',
 };
 
 export const DELIVERY_ERROR_LABELS: Record<string, string> = {
   interrupted: '发送过程中断（可能已送达）', smtp_rejected: '被收件服务器拒收', smtp_auth: '发件邮箱登录失败（检查授权码）',
   smtp_throttled: '发送过快被限流', smtp_unavailable: '无法连接发件服务器', render_failed: '无法生成邮件',
+  receipt_expired: '回执未能在规定时间内发出，已放弃',
 };
 
 export const label = (map: Record<string, string>, key: string | null | undefined): string => (key ? map[key] ?? key : '');

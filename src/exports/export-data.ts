@@ -1,5 +1,7 @@
 import type { EntryStatus } from '../domain/entry-draft.ts';
+import type { EntryState } from '../domain/entry-state.ts';
 import type { OutboxStatus } from '../store/outbox-repo.ts';
+import type { UnitContact } from './unit-contacts.ts';
 
 /**
  * The plain data the exports (and the digest's units and workbook) are rendered from, filled by
@@ -9,6 +11,7 @@ import type { OutboxStatus } from '../store/outbox-repo.ts';
 
 export interface UnitRow {
   name: string;
+  category: string;
   categoryLabel: string;
   quota: number;
   /** Distinct valid works credited to the unit. */
@@ -19,6 +22,8 @@ export interface UnitRow {
   silent: boolean;
   /** County offices: new-employment works before the category's date. */
   newEmployment: { quota: number; before: string; counted: number; met: boolean } | null;
+  /** 联系人 / 联系方式 from the unit's latest summary form, if any. */
+  contact: UnitContact | null;
 }
 
 export interface UnknownUnitRow {
@@ -37,10 +42,18 @@ export interface ExportEntry {
   occupationUnit: string | null;
   link: string | null;
   phone: string | null;
+  address: string | null;
+  intro: string | null;
   status: EntryStatus;
+  /** What the status means for people, by the classes of its problems (已登记, 无法参赛 …). */
+  state: EntryState;
   problems: string[];
   /** The unit credited or recommending. */
   unit: string | null;
+  /** The configured unit that sent the row (its summary, or a registration it forwarded). */
+  recommendedByUnit: string | null;
+  /** Row of the unit's summary form. */
+  sourceRow: number | null;
   newEmployment: boolean;
   receivedAt: string;
   sender: string | null;
@@ -57,11 +70,33 @@ export interface ExportMessage {
   reply: OutboxStatus | null;
 }
 
+/** What the judging sheets need from the contest's configuration. */
+export interface JudgingSetup {
+  /** One scoring sheet each: the configured names, or 评委1 … 评委N. */
+  judges: string[];
+  criteria: { label: string; max: number }[];
+  awards: { label: string; slots: number }[];
+}
+
 export interface ExportData {
   contestName: string;
   timezone: string;
   generatedAt: string;
+  /** Who the organizers are, for the title row's 联系人 / 联系方式. */
+  contact: { mailbox: string; name: string | null; phone: string | null };
   entries: ExportEntry[];
   units: UnitRow[];
   messages: ExportMessage[];
+  judging: JudgingSetup;
+}
+
+/** One unit's works in the layout of the notice's 附件2, to send back to the unit to confirm. */
+export interface UnitExportData {
+  contestName: string;
+  timezone: string;
+  generatedAt: string;
+  unit: string;
+  contact: UnitContact | null;
+  /** The current rows the unit sent, in the order it sent them. */
+  entries: ExportEntry[];
 }

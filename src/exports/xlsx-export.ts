@@ -2,168 +2,98 @@ import { PassThrough } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type ExcelJS from 'exceljs';
 import { localStamp } from '../domain/contest-calendar.ts';
-import { ENTRY_STATUS_LABELS, KIND_LABELS, MESSAGE_STATUS_LABELS, REPLY_LABELS, label } from '../domain/state-labels.ts';
-import { safeCell } from '../domain/text-safety.ts';
-import { maskPhone, maskPhonesInText } from '../privacy.ts';
-import type { ExportData, ExportEntry, UnitRow } from './export-data.ts';
+import { ENTRY_STATE_LABELS, KIND_LABELS, MESSAGE_STATUS_LABELS, REPLY_LABELS, label } from '../domain/state-labels.ts';
+import type { ExportData, ExportEntry, UnitExportData } from './export-data.ts';
+import { judgingSheets } from './judging-sheets.ts';
+import { linkCell, TableSheet, texts, type Texts } from './workbook-kit.ts';
 
 /**
- * The organizers' workbook: 作品 (the notice's summary-form columns plus status and problems), 评审 (one row per
- * valid work, four criteria, a total, the award slots), 单位进度, 邮件. Every value from mail goes through safeCell
- * (no live formula, no XML-invalid character); the only formulas are the ones written here.
+ * The organizers' workbook: 作品 (the notice's summary-form columns, then 通讯地址, 作品简介, the new-employment
+ * flag, the state and the problems), one 评分 sheet per judge, 评审汇总, 组织奖, 单位进度, 邮件; and, for
+ * `export --unit`, one unit's works in the layout of the notice's 附件2. Every sheet prints on A4 landscape, one page
+ * wide (workbook-kit.ts).
  */
 
 export interface ExcelOptions {
-  /** Mask phone numbers (the digest's attachment travels by mail); the organizers' own export keeps them. */
+  /** Mask phone numbers and addresses (the digest's attachment travels by mail); the organizers' own export keeps them. */
   maskPhones?: boolean;
-  awards?: { label: string; slots: number }[];
 }
 
-/** The notice: 一等奖 3 名，二等奖 6 名，三等奖 9 名，另设优秀奖 50 名. */
-export const DEFAULT_AWARDS = [
-  { label: '一等奖', slots: 3 }, { label: '二等奖', slots: 6 }, { label: '三等奖', slots: 9 }, { label: '优秀奖', slots: 50 },
-];
+const organizersLine = (data: Pick<ExportData, 'contact' | 'timezone' | 'generatedAt'>, what: string): string =>
+  `汇总单位：大赛组委会（${data.contact.mailbox}）　联系人：${data.contact.name ?? '—'}　联系方式：${data.contact.phone ?? '—'}　`
+  + `${what}　导出时间：${localStamp(data.generatedAt, data.timezone)}（北京时间）`;
 
-export const CRITERIA = ['策划创意', '主题吻合度', '制作难度', '传播效果'] as const;
-
-const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDCE6F1' } };
-const SAFE_LINK = /^https?:\/\/[A-Za-z0-9.-]+(?::\d+)?(?:\/[A-Za-z0-9\-._~%!$&'()*+,;=:@/?#]*)?$/;
-
-function texts(opts: ExcelOptions) {
-  const text = (v: string | null | undefined): string => safeCell(opts.maskPhones && v ? maskPhonesInText(v) : v);
-  const phone = (v: string | null | undefined): string => (v ? safeCell(opts.maskPhones ? maskPhone(v) : v) : '');
-  return { text, phone };
-}
-
-/** A sheet whose first row is its styled, frozen header. */
-function addSheet(wb: ExcelJS.Workbook, name: string, columns: { header: string; width: number }[]): ExcelJS.Worksheet {
-  // A streamed sheet takes its views when it is made, not after.
-  const sheet = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = columns.map((c) => ({ header: c.header, width: c.width }));
-  const head = sheet.getRow(1);
-  head.font = { bold: true };
-  head.fill = HEADER_FILL;
-  head.alignment = { vertical: 'middle', wrapText: true };
-  return sheet;
-}
-
-/** A hyperlink cell for a canonical Douyin link; anything else stays plain (neutralized) text. */
-function linkCell(link: string | null, text: (v: string | null) => string): ExcelJS.CellValue {
-  if (!link) return '';
-  if (SAFE_LINK.test(link)) return { text: safeCell(link), hyperlink: link };
-  return text(link);
-}
-
-function worksSheet(wb: ExcelJS.Workbook, data: ExportData, opts: ExcelOptions): void {
-  const { text, phone } = texts(opts);
-  const sheet = addSheet(wb, '作品', [
-    { header: '序号', width: 6 }, { header: '作品题目', width: 28 }, { header: '作者姓名', width: 16 }, { header: '职业/单位', width: 22 },
-    { header: '作品链接', width: 36 }, { header: '手机号码', width: 15 }, { header: '状态', width: 12 }, { header: '问题', width: 50 },
-    { header: '推荐单位', width: 20 }, { header: '新就业群体', width: 10 }, { header: '收到时间', width: 17 }, { header: '发件人', width: 26 },
-    { header: '条目编号', width: 9 },
-  ]);
-  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: 13 } };
+function worksSheet(wb: ExcelJS.Workbook, data: ExportData, t: Texts): void {
+  const sheet = new TableSheet(wb, {
+    name: '作品',
+    title: `${data.contestName}作品汇总表`,
+    subtitle: organizersLine(data, `共 ${data.entries.length} 件`),
+    columns: [
+      { header: '序号', width: 5 }, { header: '作品题目', width: 18 }, { header: '作者姓名', width: 10 }, { header: '职业/单位', width: 16 },
+      { header: '作品链接', width: 24 }, { header: '手机号码', width: 13 }, { header: '通讯地址', width: 18 }, { header: '作品简介', width: 30 },
+      { header: '新就业群体', width: 7 }, { header: '推荐单位', width: 13 }, { header: '登记状态', width: 10 }, { header: '问题', width: 26 },
+      { header: '收到时间', width: 11 }, { header: '发件人', width: 17 }, { header: '条目编号', width: 6 },
+    ],
+  });
+  sheet.sheet.autoFilter = { from: { row: 3, column: 1 }, to: { row: 3, column: sheet.width } };
   data.entries.forEach((e, i) => {
-    const row = sheet.addRow([
-      i + 1, text(e.title), text(e.authors.join('、')), text(e.occupationUnit), linkCell(e.link, text), phone(e.phone),
-      label(ENTRY_STATUS_LABELS, e.status), text(e.problems.join('\n')), text(e.unit), e.newEmployment ? '是' : '',
-      localStamp(e.receivedAt, data.timezone), text(e.sender), e.id,
+    sheet.addRow([
+      i + 1, t.text(e.title), t.text(e.authors.join('、')), t.text(e.occupationUnit), linkCell(e.link, t), t.phone(e.phone),
+      t.address(e.address), t.text(e.intro), e.newEmployment ? '是' : '', t.text(e.unit) || '个人', label(ENTRY_STATE_LABELS, e.state),
+      t.text(e.problems.join('\n')), localStamp(e.receivedAt, data.timezone), t.text(e.sender), e.id,
     ]);
-    row.alignment = { vertical: 'top', wrapText: true };
-    const link = row.getCell(5);
-    if (typeof link.value === 'object' && link.value && 'hyperlink' in link.value) link.font = { color: { argb: 'FF0563C1' }, underline: true };
-    row.commit();
   });
   sheet.commit();
 }
 
-function judgingSheet(wb: ExcelJS.Workbook, data: ExportData, opts: ExcelOptions): void {
-  const { text } = texts(opts);
-  const awards = opts.awards ?? DEFAULT_AWARDS;
-  const sheet = addSheet(wb, '评审', [
-    { header: '序号', width: 6 }, { header: '条目编号', width: 9 }, { header: '作品题目', width: 28 }, { header: '作者姓名', width: 16 },
-    { header: '推荐单位', width: 18 }, { header: '作品链接', width: 34 },
-    ...CRITERIA.map((c) => ({ header: c, width: 11 })), { header: '总分', width: 9 }, { header: '奖项', width: 10 },
-    { header: '', width: 3 }, { header: '奖项', width: 10 }, { header: '名额', width: 8 }, { header: '已评定', width: 8 }, { header: '剩余', width: 8 },
-  ]);
-  sheet.getRow(1).commit();
-  const valid: ExportEntry[] = data.entries.filter((e) => e.status === 'valid');
-  const last = Math.max(2, valid.length + 1);
-  // Beside the works, the award slots: how many each prize has, how many the judges have given, how many are left.
-  // Rows are written once, top to bottom (the workbook is streamed), so each row carries its part of both tables.
-  const totalRow = awards.length + 2;
-  const side = (r: number): ExcelJS.CellValue[] => {
-    const a = awards[r - 2];
-    if (a) return [a.label, a.slots, { formula: `COUNTIF($L$2:$L$${last},N${r})` }, { formula: `O${r}-P${r}` }];
-    if (r === totalRow) return ['合计', { formula: `SUM(O2:O${totalRow - 1})` }];
-    if (r === totalRow + 2) return ['说明：在“策划创意”至“传播效果”四列填写各维度得分，总分自动计算；在“奖项”列选择奖项，右侧名额表自动统计。'];
-    return [];
-  };
-  for (let r = 2; r <= Math.max(valid.length + 1, totalRow + 2); r++) {
-    const e = valid[r - 2];
-    const work: ExcelJS.CellValue[] = e
-      ? [r - 1, e.id, text(e.title), text(e.authors.join('、')), text(e.unit), linkCell(e.link, text), null, null, null, null,
-        { formula: `IF(COUNT(G${r}:J${r})=0,"",SUM(G${r}:J${r}))` }, null]
-      : Array<ExcelJS.CellValue>(12).fill(null);
-    const row = sheet.addRow([...work, null, ...side(r)]);
-    if (e) {
-      row.alignment = { vertical: 'top', wrapText: true };
-      for (const col of [7, 8, 9, 10]) {
-        row.getCell(col).dataValidation = {
-          type: 'decimal', operator: 'greaterThanOrEqual', allowBlank: true, formulae: [0], showErrorMessage: true, error: '请填写不小于 0 的分数',
-        };
-      }
-      row.getCell(12).dataValidation = {
-        type: 'list', allowBlank: true, formulae: [`"${awards.map((a) => a.label).join(',')}"`], showErrorMessage: true, error: '请从列表中选择奖项',
-      };
-    }
-    if (r === totalRow) row.getCell(14).font = { bold: true };
-    row.commit();
-  }
-  sheet.commit();
-}
-
-function unitsSheet(wb: ExcelJS.Workbook, units: UnitRow[]): void {
-  const sheet = addSheet(wb, '单位进度', [
-    { header: '单位', width: 22 }, { header: '类别', width: 20 }, { header: '任务数', width: 8 }, { header: '已计入', width: 8 },
-    { header: '已收到', width: 8 }, { header: '完成率', width: 9 }, { header: '状态', width: 9 }, { header: '新就业（条）', width: 12 },
-    { header: '新就业任务', width: 11 }, { header: '新就业截止', width: 12 }, { header: '新就业状态', width: 11 },
-  ]);
-  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: 11 } };
-  for (const u of units) {
+function unitsSheet(wb: ExcelJS.Workbook, data: ExportData, t: Texts): void {
+  const sheet = new TableSheet(wb, {
+    name: '单位进度',
+    title: `${data.contestName}定向征集单位进度表`,
+    subtitle: organizersLine(data, `共 ${data.units.length} 个单位`),
+    columns: [
+      { header: '单位', width: 20 }, { header: '类别', width: 16 }, { header: '任务数', width: 7 }, { header: '已计入', width: 7 },
+      { header: '已收到', width: 7 }, { header: '完成率', width: 8 }, { header: '状态', width: 8 }, { header: '新就业（条）', width: 9 },
+      { header: '新就业任务', width: 8 }, { header: '新就业截止', width: 11 }, { header: '新就业状态', width: 9 },
+      { header: '联系人', width: 10 }, { header: '联系方式', width: 14 },
+    ],
+  });
+  sheet.sheet.autoFilter = { from: { row: 3, column: 1 }, to: { row: 3, column: sheet.width } };
+  for (const u of data.units) {
     const state = u.counted >= u.quota ? '已达标' : u.silent ? '未报送' : '未达标';
     const ne = u.newEmployment;
-    const row = sheet.addRow([
-      safeCell(u.name), safeCell(u.categoryLabel), u.quota, u.counted, u.received, u.quota ? Math.min(1, u.counted / u.quota) : 1, state,
+    sheet.addRow([
+      t.text(u.name), t.text(u.categoryLabel), u.quota, u.counted, u.received, u.quota ? Math.min(1, u.counted / u.quota) : 1, state,
       ne ? ne.counted : '', ne ? ne.quota : '', ne ? ne.before : '', ne ? (ne.met ? '已完成' : '未完成') : '',
-    ]);
-    row.getCell(6).numFmt = '0%';
-    row.commit();
+      t.text(u.contact?.name) || '—', t.phone(u.contact?.phone) || '—',
+    ], { numFmt: { 6: '0%' } });
   }
   sheet.commit();
 }
 
-function messagesSheet(wb: ExcelJS.Workbook, data: ExportData, opts: ExcelOptions): void {
-  const { text } = texts(opts);
-  const sheet = addSheet(wb, '邮件', [
-    { header: '编号', width: 7 }, { header: '收到时间', width: 17 }, { header: '发件人', width: 26 }, { header: '邮件标题', width: 36 },
-    { header: '类型', width: 12 }, { header: '状态', width: 12 }, { header: '问题', width: 50 }, { header: '自动回复', width: 12 },
-  ]);
-  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: 8 } };
+function messagesSheet(wb: ExcelJS.Workbook, data: ExportData, t: Texts): void {
+  const sheet = new TableSheet(wb, {
+    name: '邮件',
+    title: `${data.contestName}来信登记表`,
+    subtitle: organizersLine(data, `共 ${data.messages.length} 封`),
+    columns: [
+      { header: '编号', width: 6 }, { header: '收到时间', width: 15 }, { header: '发件人', width: 24 }, { header: '邮件标题', width: 34 },
+      { header: '类型', width: 11 }, { header: '状态', width: 11 }, { header: '问题', width: 44 }, { header: '自动回复', width: 11 },
+    ],
+  });
+  sheet.sheet.autoFilter = { from: { row: 3, column: 1 }, to: { row: 3, column: sheet.width } };
   for (const m of data.messages) {
-    const row = sheet.addRow([
-      m.id, localStamp(m.receivedAt, data.timezone), text(m.from), text(m.subject), label(KIND_LABELS, m.kind),
-      label(MESSAGE_STATUS_LABELS, m.status), text(m.problems.join('\n')), m.reply ? label(REPLY_LABELS, m.reply) : '',
+    sheet.addRow([
+      m.id, localStamp(m.receivedAt, data.timezone), t.text(m.from), t.text(m.subject), label(KIND_LABELS, m.kind),
+      label(MESSAGE_STATUS_LABELS, m.status), t.text(m.problems.join('\n')), m.reply ? label(REPLY_LABELS, m.reply) : '',
     ]);
-    row.alignment = { vertical: 'top', wrapText: true };
-    row.commit();
   }
   sheet.commit();
 }
 
 /**
- * The judges fill in scores and prizes: formulas carry no cached result and the spreadsheet is told to recompute on
- * open (fullCalcOnLoad), so no application shows a stale total. The streamed writer has no setting for it, so the
+ * The judges fill in scores: formulas carry no cached result and the spreadsheet is told to recompute on open
+ * (fullCalcOnLoad), so no application shows a stale total. The streamed writer has no setting for it, so the
  * attribute is added to xl/workbook.xml as it goes into the zip (a test reads it back).
  */
 function recalculateOnLoad(wb: ExcelJS.Workbook): void {
@@ -177,7 +107,7 @@ function recalculateOnLoad(wb: ExcelJS.Workbook): void {
  * Streamed: each row is written out as it is added, so a workbook of tens of thousands of entries (a hostile unit
  * form can make thousands) costs the worker a few megabytes instead of a kilobyte per cell.
  */
-export async function renderXlsx(data: ExportData, opts: ExcelOptions = {}): Promise<Buffer> {
+async function streamWorkbook(meta: { title: string; generatedAt: string }, fill: (wb: ExcelJS.Workbook) => void): Promise<Buffer> {
   // Loaded on first use: exceljs and its ~400 modules are memory that a poll never needs.
   const { default: Excel } = await import('exceljs');
   const out = new PassThrough();
@@ -186,15 +116,50 @@ export async function renderXlsx(data: ExportData, opts: ExcelOptions = {}): Pro
   const done = finished(out);
   const wb = new Excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'contest-intake';
-  wb.created = new Date(data.generatedAt);
-  wb.modified = new Date(data.generatedAt);
-  wb.title = `${data.contestName} 作品汇总`;
+  wb.created = new Date(meta.generatedAt);
+  wb.modified = new Date(meta.generatedAt);
+  wb.title = meta.title;
   recalculateOnLoad(wb);
-  worksSheet(wb, data, opts);
-  judgingSheet(wb, data, opts);
-  unitsSheet(wb, data.units);
-  messagesSheet(wb, data, opts);
+  fill(wb);
   await wb.commit();
   await done;
   return Buffer.concat(chunks);
+}
+
+export async function renderXlsx(data: ExportData, opts: ExcelOptions = {}): Promise<Buffer> {
+  const t = texts(opts.maskPhones ?? false);
+  return streamWorkbook({ title: `${data.contestName} 作品汇总`, generatedAt: data.generatedAt }, (wb) => {
+    worksSheet(wb, data, t);
+    judgingSheets(wb, data, t);
+    unitsSheet(wb, data, t);
+    messagesSheet(wb, data, t);
+  });
+}
+
+/** The rows a unit sent, in the notice's 附件2 columns, with what each still needs: for the unit to confirm. */
+function unitWorksSheet(wb: ExcelJS.Workbook, data: UnitExportData, t: Texts): void {
+  const sheet = new TableSheet(wb, {
+    name: '推荐汇总表',
+    title: `${data.contestName}推荐汇总表`,
+    subtitle: `推荐单位：${data.unit}　　联系人：${t.text(data.contact?.name) || '—'}　　联系方式：${t.phone(data.contact?.phone) || '—'}`,
+    columns: [
+      { header: '序号', width: 6 }, { header: '作品题目', width: 24 }, { header: '作者姓名', width: 14 }, { header: '职业/单位', width: 22 },
+      { header: '作品链接', width: 32 }, { header: '手机号码', width: 14 }, { header: '登记状态', width: 12 }, { header: '需补充的内容', width: 34 },
+    ],
+  });
+  data.entries.forEach((e: ExportEntry, i) => {
+    sheet.addRow([
+      i + 1, t.text(e.title), t.text(e.authors.join('、')), t.text(e.occupationUnit), linkCell(e.link, t), t.phone(e.phone),
+      label(ENTRY_STATE_LABELS, e.state), t.text(e.state === 'registered' || e.state === 'merged' ? '' : e.problems.join('\n')),
+    ]);
+  });
+  sheet.addNote(`以上为截至 ${localStamp(data.generatedAt, data.timezone)}（北京时间）收到的贵单位推荐作品，共 ${data.entries.length} 件；`
+    + `已登记 ${data.entries.filter((e) => e.state === 'registered' || e.state === 'merged').length} 件。如有出入，请与大赛组委会联系。`);
+  sheet.commit();
+}
+
+export async function renderUnitXlsx(data: UnitExportData): Promise<Buffer> {
+  return streamWorkbook({ title: `${data.contestName} 推荐汇总表 ${data.unit}`, generatedAt: data.generatedAt }, (wb) => {
+    unitWorksSheet(wb, data, texts(false));
+  });
 }

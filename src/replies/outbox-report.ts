@@ -1,6 +1,7 @@
 import { localStamp } from '../domain/contest-calendar.ts';
-import { DELIVERY_ERROR_LABELS, REPLY_LABELS, label } from '../domain/state-labels.ts';
+import { label } from '../domain/state-labels.ts';
 import { oneLine } from '../domain/text-safety.ts';
+import type { Messages } from '../i18n/messages-zh.ts';
 import type { OutboxRow } from '../store/outbox-repo.ts';
 
 /** What `replies` prints: one line per outbox row, newest first, every value from mail made one safe line. */
@@ -8,6 +9,8 @@ import type { OutboxRow } from '../store/outbox-repo.ts';
 export interface OutboxListItem {
   id: number;
   kind: string;
+  /** The reply's class (must_fix, final, organizers, advice, receipt), 'digest', or the cap that held it. */
+  reason: string | null;
   status: string;
   attempts: number;
   recipients: string[];
@@ -16,29 +19,35 @@ export interface OutboxListItem {
   createdAt: string;
   nextAttemptAt: string | null;
   sentAt: string | null;
+  deliveredVia: string | null;
   error: string | null;
 }
 
 /** For `replies --json`: the rows without their bytes. */
 export function outboxListItems(rows: readonly OutboxRow[]): OutboxListItem[] {
   return rows.map((r) => ({
-    id: r.id, kind: r.kind, status: r.status, attempts: r.attempts, recipients: r.recipients, subject: oneLine(r.subject, 200),
-    messageId: r.messageId, createdAt: r.createdAt, nextAttemptAt: r.nextAttemptAt, sentAt: r.sentAt,
+    id: r.id, kind: r.kind, reason: r.reason, status: r.status, attempts: r.attempts, recipients: r.recipients, subject: oneLine(r.subject, 200),
+    messageId: r.messageId, createdAt: r.createdAt, nextAttemptAt: r.nextAttemptAt, sentAt: r.sentAt, deliveredVia: r.deliveredVia,
     error: r.lastErrorCode ? `${r.lastErrorCode}: ${oneLine(r.lastError, 200)}` : null,
   }));
 }
 
-export function formatOutboxList(rows: readonly OutboxRow[], timeZone: string): string {
-  if (!rows.length) return 'outbox: empty';
+/** Without an SMTP server a "sent" row was written to DATA_DIR/outbox/<id>.eml: it reached nobody yet. */
+const toFile = (r: OutboxRow): boolean => r.status === 'sent' && !!r.deliveredVia && r.deliveredVia !== 'smtp';
+
+export function formatOutboxList(rows: readonly OutboxRow[], timeZone: string, m: Messages): string {
+  if (!rows.length) return m.outboxEmpty;
   const lines = rows.map((r) => {
-    const when = r.status === 'sent' && r.sentAt ? `sent ${localStamp(r.sentAt, timeZone)}`
-      : r.status === 'pending' && r.nextAttemptAt ? `next ${localStamp(r.nextAttemptAt, timeZone)}`
-        : `created ${localStamp(r.createdAt, timeZone)}`;
-    const why = r.lastErrorCode ? `  [${r.lastErrorCode}${DELIVERY_ERROR_LABELS[r.lastErrorCode] ? ` ${DELIVERY_ERROR_LABELS[r.lastErrorCode]}` : ''}]` : '';
-    return `#${String(r.id).padEnd(5)} ${r.kind.padEnd(7)} ${r.status.padEnd(7)} ${label(REPLY_LABELS, r.status).padEnd(6)} x${r.attempts}  `
-      + `${oneLine(r.recipients.join(','), 60)}  ${oneLine(r.subject, 50)}  (${when})${why}`;
+    const at = (iso: string) => localStamp(iso, timeZone);
+    const when = r.status === 'sent' && r.sentAt ? (toFile(r) ? m.writtenAt(at(r.sentAt)) : m.sentAt(at(r.sentAt)))
+      : r.status === 'pending' && r.nextAttemptAt ? m.nextAt(at(r.nextAttemptAt))
+        : m.createdAt(at(r.createdAt));
+    const state = toFile(r) ? m.writtenToFile : label(m.replyStates, r.status);
+    const what = `${label(m.outboxKinds, r.kind)}${r.reason && r.kind === 'reply' ? `/${label(m.replyClasses, r.reason)}` : ''}`;
+    const why = r.lastErrorCode ? `  [${r.lastErrorCode}${m.deliveryErrors[r.lastErrorCode] ? ` ${m.deliveryErrors[r.lastErrorCode]}` : ''}]` : '';
+    return `#${String(r.id).padEnd(5)} ${what}  ${state}  x${r.attempts}  ${oneLine(r.recipients.join(','), 60)}  ${oneLine(r.subject, 50)}  ${m.aside(when).trim()}${why}`;
   });
   const unknown = rows.filter((r) => r.status === 'unknown').length;
-  if (unknown) lines.push(`${unknown} mail(s) in state "unknown" may or may not have been delivered: check, then \`replies --resend ID\` to send one again.`);
+  if (unknown) lines.push(m.unknownHint(unknown));
   return lines.join('\n');
 }

@@ -148,7 +148,7 @@ function bodyBlocks(mail: ReceivedMail, plan: ReplyPlan, contest: ContestConfig)
         { type: 'p', text: say.ORGANIZERS_NO_ACTION }, ...close,
       ];
     case 'advice': {
-      const blocks: Block[] = [{ type: 'p', text: say.REGISTERED_NO_ACTION }];
+      const blocks: Block[] = [{ type: 'p', text: say.registeredNoAction(mail) }];
       if (plan.registered.length) blocks.push({ type: 'p', text: say.RECEIPT_RECORDED }, ...worksBlocks(plan));
       blocks.push({ type: 'h', text: say.ADVICE_HEADING }, { type: 'items', items: [...new Set(plan.told.map(say.adviceLine))] });
       if (mail.kind === 'individual' && plan.told.some((p) => p.field === 'subject' || p.code === 'subject_mismatch')) {
@@ -158,7 +158,7 @@ function bodyBlocks(mail: ReceivedMail, plan: ReplyPlan, contest: ContestConfig)
     }
     case 'receipt':
       return [
-        { type: 'p', text: say.REGISTERED_NO_ACTION }, ...(plan.registered.length ? [{ type: 'p', text: say.RECEIPT_RECORDED } as Block, ...worksBlocks(plan)] : []),
+        { type: 'p', text: say.registeredNoAction(mail) }, ...(plan.registered.length ? [{ type: 'p', text: say.RECEIPT_RECORDED } as Block, ...worksBlocks(plan)] : []),
         { type: 'p', text: `${say.RECEIPT_CLOSING}${say.deadlineLine(contest)}` }, ...close,
       ];
   }

@@ -120,7 +120,8 @@ export function organizerReason(p: Problem): string {
 
 // ---- advice and receipts ----------------------------------------------------------------------------------
 
-export const REGISTERED_NO_ACTION = '您的作品已登记，无需再次发送。';
+export const registeredNoAction = (mail: MailFacts): string =>
+  (mail.kind === 'unit_summary' ? '贵单位报送的作品已登记，无需再次发送。' : '您的作品已登记，无需再次发送。');
 export const RECEIPT_RECORDED = '登记内容如下：';
 export const RECEIPT_CLOSING = '评选结果将另行公布。';
 export const ADVICE_HEADING = '温馨提示';

@@ -1,3 +1,6 @@
+import { localStamp } from '../domain/contest-calendar.ts';
+import { label } from '../domain/state-labels.ts';
+import type { Messages } from '../i18n/messages-zh.ts';
 import type { Db } from '../store/db.ts';
 import { allPositions, type MailboxState } from '../store/mailbox-state-repo.ts';
 import { countsByKind, countsByStatus } from '../store/messages-repo.ts';
@@ -51,17 +54,36 @@ export function judgeHealth(last: PollRunRow | null, lastGood: PollRunRow | null
   return 'ok';
 }
 
-export function formatStatus(s: StatusReport): string {
+/**
+ * What `status` prints, in the operator's language (`m`), times in the contest's zone. After the figures, what needs
+ * a person: messages the server would not give, quarantined ones, failures, and gaps below the position.
+ */
+export function formatStatus(s: StatusReport, m: Messages, timeZone: string): string {
+  const at = (iso: string | null | undefined) => (iso ? localStamp(iso, timeZone) : m.never);
+  const poll = s.lastPoll
+    ? s.lastPoll.status === 'running' ? m.pollRunning(at(s.lastPoll.startedAt))
+      : m.pollLine(at(s.lastPoll.startedAt), s.lastPoll.status === 'ok', s.lastPoll.source, s.lastPoll.fetched, s.lastPoll.known, s.lastPoll.failed)
+    : m.never;
+  const counts = (map: Record<string, number>, labels: Record<string, string>) =>
+    m.list(Object.entries(map).map(([k, n]) => `${label(labels, k)} ${n}`)) || m.none;
+  const advice = m.healthAdvice[s.health];
   const lines = [
-    `contest-intake status: ${s.health}  (mode: ${s.mode})`,
-    `last poll:      ${s.lastPoll ? `${s.lastPoll.startedAt} ${s.lastPoll.status} (${s.lastPoll.source}; ${s.lastPoll.fetched} new, ${s.lastPoll.known} known, ${s.lastPoll.failed} failed)` : 'never'}`,
-    `last good poll: ${s.lastGoodPoll ? s.lastGoodPoll.finishedAt ?? s.lastGoodPoll.startedAt : 'never'}`,
-    `last error:     ${s.lastError ? `${s.lastError.at} [${s.lastError.code}] ${s.lastError.message}` : 'none'}`,
-    ...s.positions.map((p) => `position:       ${p.mailbox} UIDVALIDITY ${p.uidValidity}, everything up to UID ${p.lastUid} recorded`
-      + (p.gaps ? `; ${p.gaps} UIDs below it NOT recorded (${p.gapUids.slice(0, 10).join(', ')}${p.gaps > 10 ? ', …' : ''}): run \`contest-intake reconcile\`` : '')),
-    `messages:       ${s.messages.total} (${Object.entries(s.messages.byKind).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'})`,
-    `by status:      ${Object.entries(s.messages.byStatus).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
+    m.statusTitle(m.health[s.health] ?? s.health, m.mode[s.mode] ?? s.mode) + (advice ? `\n  ${advice}` : ''),
+    `${m.lastPoll}${poll}`,
+    `${m.lastGoodPoll}${s.lastGoodPoll ? at(s.lastGoodPoll.finishedAt ?? s.lastGoodPoll.startedAt) : m.never}`,
+    `${m.lastError}${s.lastError ? `${at(s.lastError.at)} [${s.lastError.code}] ${s.lastError.message}` : m.none}`,
+    ...s.positions.map((p) => `${m.position}${m.positionLine(p.mailbox, p.uidValidity, p.lastUid)}`
+      + (p.gaps ? m.gapsLine(p.gaps, `${p.gapUids.slice(0, 10).join(', ')}${p.gaps > 10 ? ', …' : ''}`) : '')),
+    `${m.messagesLine}${m.total(s.messages.total)}${m.aside(counts(s.messages.byKind, m.kinds))}`,
+    `${m.byStatusLine}${counts(s.messages.byStatus, m.statuses)}`,
   ];
+  const attention = [
+    ...(s.messages.byStatus.unfetchable ? [m.attentionUnfetchable(s.messages.byStatus.unfetchable)] : []),
+    ...(s.messages.byStatus.quarantined ? [m.attentionQuarantined(s.messages.byStatus.quarantined)] : []),
+    ...(s.messages.byStatus.error ? [m.attentionError(s.messages.byStatus.error)] : []),
+    ...(s.gaps ? [m.attentionGaps(s.gaps)] : []),
+  ];
+  if (attention.length) lines.push(m.attention, ...attention.map((a) => `  - ${a}`));
   return lines.join('\n');
 }
 

@@ -261,6 +261,9 @@ export interface EntrySummary {
   unitText: string | null;
   primaryLink: string | null;
   phone: string | null;
+  address: string | null;
+  intro: string | null;
+  sourceRow: number | null;
   newEmployment: boolean;
   problems: Problem[];
   validationProblems: Problem[];
@@ -276,7 +279,8 @@ function summaryOf(c: Columns): EntrySummary {
     id: c.int('id'), messageId: c.int('message_id'), receivedAt: c.text('received_at'), status: c.oneOf('status', ENTRY_STATUSES),
     party: c.text('party'), title: c.textOrNull('title'), authors: decodeStrings('entries', 'authors', c.text('authors')),
     occupation: c.textOrNull('occupation'), unitText: c.textOrNull('unit_text'), primaryLink: c.textOrNull('primary_link'),
-    phone: c.textOrNull('phone'), newEmployment: c.flag('new_employment'), problems: decodeProblems('entries', 'problems', c.text('problems')),
+    phone: c.textOrNull('phone'), address: c.textOrNull('address'), intro: c.textOrNull('intro'), sourceRow: c.intOrNull('source_row'),
+    newEmployment: c.flag('new_employment'), problems: decodeProblems('entries', 'problems', c.text('problems')),
     validationProblems: decodeProblems('entries', 'validation_problems', c.text('validation_problems')),
     duplicateOf: c.intOrNull('duplicate_of'), merged: c.flag('merged'), recommendedByUnit: c.textOrNull('recommended_by_unit'),
     recommenderText: c.textOrNull('recommender_text'), creditedUnit: c.textOrNull('credited_unit'),
@@ -286,7 +290,7 @@ function summaryOf(c: Columns): EntrySummary {
 /** Every entry received before `before` (ISO; all of them without it), in arrival order. */
 export function entriesReceivedBefore(db: Db, before?: string): EntrySummary[] {
   return prepared(db, `SELECT id, message_id, received_at, status, party, title, authors, occupation, unit_text, primary_link, phone,
-      new_employment, problems, validation_problems, duplicate_of, merged, recommended_by_unit, recommender_text, credited_unit
+      address, intro, source_row, new_employment, problems, validation_problems, duplicate_of, merged, recommended_by_unit, recommender_text, credited_unit
       FROM entries WHERE received_at < ? ORDER BY received_at, message_id, source_index`)
     .all(before ?? '9999').map((r) => summaryOf(columnsOf('entries', r)));
 }

@@ -7,6 +7,7 @@ import { fixedClock } from '../../src/clock.ts';
 import { problem } from '../../src/domain/problem.ts';
 import { AppError } from '../../src/errors.ts';
 import { deliverOutbox, resendOutbox, retryDelayMs } from '../../src/replies/deliver-outbox.ts';
+import { messages } from '../../src/i18n/catalogue.ts';
 import { formatOutboxList, outboxListItems } from '../../src/replies/outbox-report.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { claimForSending, getOutbox, listOutbox } from '../../src/store/outbox-repo.ts';
@@ -135,10 +136,11 @@ describe('a crash between sending and recording', () => {
     expect(sink.messages).toHaveLength(1);
 
     // replies: the row is listed with what to do about it.
-    const listed = formatOutboxList(listOutbox(t.db), 'Asia/Shanghai');
+    const listed = formatOutboxList(listOutbox(t.db), 'Asia/Shanghai', messages('zh'));
     expect(listed).toContain(`#${id}`);
     expect(listed).toContain('发送状态不明');
-    expect(listed).toContain('replies --resend ID');
+    expect(listed).toContain('replies --resend 编号');
+    expect(formatOutboxList(listOutbox(t.db), 'Asia/Shanghai', messages('en'))).toContain('replies --resend ID');
     expect(outboxListItems(listOutbox(t.db))[0]).toMatchObject({ id, status: 'unknown', error: expect.stringMatching(/^interrupted/) });
 
     // replies --resend ID: by hand, the stored bytes, the same Message-ID.

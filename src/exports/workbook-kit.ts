@@ -1,0 +1,158 @@
+import type ExcelJS from 'exceljs';
+import { safeCell } from '../domain/text-safety.ts';
+import { maskAddress, maskPhone, maskPhonesInText } from '../privacy.ts';
+
+/**
+ * How every sheet of the organizers' workbooks looks and prints: a title row in the notice's wording and a line
+ * under it (as 附件2 has 推荐单位 / 联系人 / 联系方式), a header row that is frozen and repeated on every printed
+ * page, thin borders round every cell of the table, and A4 landscape scaled to one page wide (as many pages down
+ * as it takes), with page numbers in the footer. Every value from mail goes through safeCell (no live formula, no
+ * XML-invalid character); the only formulas are the ones the sheets write.
+ */
+
+export interface Column {
+  header: string;
+  width: number;
+}
+
+export interface SheetSpec {
+  name: string;
+  /** 第六届“最美 in 温州”抖音创意大赛…表 */
+  title: string;
+  /** The line under the title: 推荐单位：… 联系人：… 联系方式：… */
+  subtitle: string;
+  columns: Column[];
+}
+
+/** The title and its line come first; the table's header is the third row, its data from the fourth. */
+export const HEADER_ROW = 3;
+export const FIRST_DATA_ROW = 4;
+
+const THIN: ExcelJS.Border = { style: 'thin', color: { argb: 'FF8C8C8C' } };
+const BORDER: Partial<ExcelJS.Borders> = { top: THIN, left: THIN, bottom: THIN, right: THIN };
+const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDCE6F1' } };
+const LINK_FONT: Partial<ExcelJS.Font> = { color: { argb: 'FF0563C1' }, underline: true };
+const SAFE_LINK = /^https?:\/\/[A-Za-z0-9.-]+(?::\d+)?(?:\/[A-Za-z0-9\-._~%!$&'()*+,;=:@/?#]*)?$/;
+
+/** A4 landscape, one page wide, the header row on every page: what the organizers print for the judges and units. */
+const PAGE_SETUP: Partial<ExcelJS.PageSetup> = {
+  paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, horizontalCentered: true,
+  printTitlesRow: `${HEADER_ROW}:${HEADER_ROW}`,
+  margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.6, header: 0.3, footer: 0.3 },
+};
+
+export interface Texts {
+  /** Free text from mail, neutralized (phones inside it masked when the workbook travels by mail). */
+  text(v: string | null | undefined): string;
+  phone(v: string | null | undefined): string;
+  address(v: string | null | undefined): string;
+}
+
+/** What the copy that travels by mail (the digest's attachment) masks; the organizers' own export keeps it all. */
+export function texts(mask: boolean): Texts {
+  return {
+    text: (v) => safeCell(mask && v ? maskPhonesInText(v) : v),
+    phone: (v) => (v ? safeCell(mask ? maskPhone(v) : v) : ''),
+    address: (v) => (v ? safeCell(mask ? maskAddress(v) : v) : ''),
+  };
+}
+
+/** A hyperlink cell for a plain http(s) link; anything else stays plain (neutralized) text. */
+export function linkCell(link: string | null, t: Texts): ExcelJS.CellValue {
+  if (!link) return '';
+  if (SAFE_LINK.test(link)) return { text: safeCell(link), hyperlink: link };
+  return t.text(link);
+}
+
+export class TableSheet {
+  readonly sheet: ExcelJS.Worksheet;
+  readonly width: number;
+  private next = FIRST_DATA_ROW;
+
+  constructor(wb: ExcelJS.Workbook, spec: SheetSpec) {
+    this.width = spec.columns.length;
+    // A streamed sheet takes its views and page setup when it is made, not after.
+    this.sheet = wb.addWorksheet(spec.name, {
+      views: [{ state: 'frozen', ySplit: HEADER_ROW }],
+      pageSetup: PAGE_SETUP,
+      headerFooter: { oddFooter: `&C${spec.name}  第 &P 页，共 &N 页`, evenFooter: `&C${spec.name}  第 &P 页，共 &N 页` },
+    });
+    this.sheet.columns = spec.columns.map((c) => ({ width: c.width }));
+    this.sheet.mergeCells(1, 1, 1, this.width);
+    this.sheet.mergeCells(2, 1, 2, this.width);
+    const title = this.sheet.getRow(1);
+    title.getCell(1).value = spec.title;
+    title.getCell(1).font = { bold: true, size: 16 };
+    title.getCell(1).alignment = { horizontal: 'center', vertical: 'middle' };
+    title.height = 30;
+    title.commit();
+    const sub = this.sheet.getRow(2);
+    sub.getCell(1).value = spec.subtitle;
+    sub.getCell(1).alignment = { horizontal: 'left', vertical: 'middle', wrapText: true };
+    sub.height = 22;
+    sub.commit();
+    const head = this.sheet.getRow(HEADER_ROW);
+    spec.columns.forEach((c, i) => {
+      const cell = head.getCell(i + 1);
+      cell.value = c.header;
+      cell.font = { bold: true };
+      cell.fill = HEADER_FILL;
+      cell.border = BORDER;
+      cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+    });
+    head.commit();
+  }
+
+  /** The row the next addRow writes (data rows start at FIRST_DATA_ROW). */
+  get rowNumber(): number {
+    return this.next;
+  }
+
+  /** One table row, written out: bordered across the table's width, text wrapped, links styled as links. */
+  addRow(values: ExcelJS.CellValue[], style: { numFmt?: Record<number, string>; bold?: boolean } = {}): void {
+    const row = this.sheet.getRow(this.next++);
+    for (let i = 0; i < this.width; i++) {
+      const cell = row.getCell(i + 1);
+      const v = values[i];
+      cell.value = v === undefined ? null : v;
+      cell.border = BORDER;
+      cell.alignment = { vertical: 'top', wrapText: true };
+      if (v && typeof v === 'object' && 'hyperlink' in v) cell.font = LINK_FONT;
+      else if (style.bold) cell.font = { bold: true };
+      const fmt = style.numFmt?.[i + 1];
+      if (fmt) cell.numFmt = fmt;
+    }
+    row.commit();
+  }
+
+  /** Rows after the table (notes): no border. */
+  addNote(text: string): void {
+    const row = this.sheet.getRow(this.next++);
+    row.getCell(1).value = text;
+    row.commit();
+  }
+
+  /**
+   * A data validation over whole rectangles, given once each. exceljs merges per-cell validations by sorting cell
+   * addresses as text (G10 before G2), which writes overlapping ranges that Excel offers to "repair".
+   */
+  validate(range: string, validation: ExcelJS.DataValidation): void {
+    (this.sheet as unknown as { dataValidations: { add(address: string, v: ExcelJS.DataValidation): void } }).dataValidations.add(range, validation);
+  }
+
+  commit(): void {
+    this.sheet.commit();
+  }
+}
+
+/** Column letter of a 1-based index (1 → A, 27 → AA). */
+export function columnLetter(n: number): string {
+  let s = '';
+  for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
+  return s;
+}
+
+/** A sheet name Excel accepts: no []:*?/\, at most 31 characters. */
+export function sheetName(name: string): string {
+  return name.replace(/[[\]:*?/\\]/g, '·').slice(0, 31);
+}
