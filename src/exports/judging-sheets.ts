@@ -12,7 +12,7 @@ import { columnLetter, FIRST_DATA_ROW, linkCell, sheetName, TableSheet, type Tex
 
 const WORK_COLUMNS = [
   { header: '序号', width: 6 }, { header: '条目编号', width: 8 }, { header: '作品题目', width: 26 }, { header: '作者姓名', width: 14 },
-  { header: '推荐单位', width: 16 }, { header: '作品链接', width: 30 },
+  { header: '推荐单位', width: 16 }, { header: '作品链接', width: 29 },
 ];
 
 function workCells(e: ExportEntry, i: number, t: Texts): ExcelJS.CellValue[] {

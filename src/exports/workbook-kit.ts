@@ -64,13 +64,41 @@ export function linkCell(link: string | null, t: Texts): ExcelJS.CellValue {
   return t.text(link);
 }
 
+/** How wide text prints, in Excel's column units (the default font's digit): a Chinese character takes about two. */
+function printedWidth(text: string): number {
+  let w = 0;
+  for (const ch of text) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 1.8 : 1;
+  return w;
+}
+
+/** A Chinese line of the default font needs about 16 points; one row holds at most 409. */
+const LINE_POINTS = 16;
+
+/**
+ * The height a row needs for its wrapped text. Spreadsheets size rows on screen, but a streamed workbook carries no
+ * heights and LibreOffice prints such rows one line high, cutting off an introduction or a list of problems.
+ */
+export function rowHeight(values: readonly ExcelJS.CellValue[], widths: readonly number[]): number {
+  let lines = 1;
+  values.forEach((v, i) => {
+    // A link has nowhere to break: it stays on one line (clipped on paper, whole on screen).
+    const text = typeof v === 'string' ? v : v == null || typeof v === 'object' ? '' : String(v);
+    const room = Math.max(1, (widths[i] ?? 10) - 0.6);
+    const n = text.split('\n').reduce((sum, line) => sum + Math.max(1, Math.ceil(printedWidth(line) / room)), 0);
+    lines = Math.max(lines, n);
+  });
+  return Math.min(409, lines * LINE_POINTS + 4);
+}
+
 export class TableSheet {
   readonly sheet: ExcelJS.Worksheet;
   readonly width: number;
+  private readonly widths: number[];
   private next = FIRST_DATA_ROW;
 
   constructor(wb: ExcelJS.Workbook, spec: SheetSpec) {
     this.width = spec.columns.length;
+    this.widths = spec.columns.map((c) => c.width);
     // A streamed sheet takes its views and page setup when it is made, not after.
     this.sheet = wb.addWorksheet(spec.name, {
       views: [{ state: 'frozen', ySplit: HEADER_ROW }],
@@ -100,6 +128,7 @@ export class TableSheet {
       cell.border = BORDER;
       cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
     });
+    head.height = rowHeight(spec.columns.map((c) => c.header), this.widths);
     head.commit();
   }
 
@@ -122,6 +151,7 @@ export class TableSheet {
       const fmt = style.numFmt?.[i + 1];
       if (fmt) cell.numFmt = fmt;
     }
+    row.height = rowHeight(values, this.widths);
     row.commit();
   }
 

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,9 +11,12 @@ import type { ExportData } from '../../src/exports/export-data.ts';
 import { renderXlsx } from '../../src/exports/xlsx-export.ts';
 import { buildDigestFixture, DIGEST_NOW, MASKED_PHONE, RAW_PHONE, SCRIPT_TITLE } from '../digest/digest-fixture.ts';
 import { CONTEST, tempDb, type TempDb } from '../helpers/store-helpers.ts';
+import { libreOfficeSheets, overlappingRanges, parseCsv, validationRanges } from './libreoffice.ts';
 
-const run = promisify(execFile);
 const FORMULA = '=HYPERLINK("http://evil.example","点我")';
+const ADDRESS = '温州市鹿城区五马街1号';
+const SHEETS = ['作品', '评分-评委1', '评分-评委2', '评分-评委3', '评分-评委4', '评分-评委5', '评审汇总', '组织奖', '单位进度', '邮件'];
+const WORK_HEADERS = ['序号', '作品题目', '作者姓名', '职业/单位', '作品链接', '手机号码', '通讯地址', '作品简介', '新就业\n群体', '推荐单位', '登记状态', '问题'];
 
 let t: TempDb;
 let data: ExportData;
@@ -31,40 +32,10 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** Every sheet of a workbook as CSV rows, through real LibreOffice (7.2+ writes one file per sheet with -1). */
-async function libreOfficeSheets(file: string): Promise<Record<string, string[][]>> {
-  const out = path.join(work, `out-${path.basename(file, '.xlsx')}`);
-  const { stderr } = await run('soffice', [
-    '--headless', '--norestore', `-env:UserInstallation=file://${path.join(work, 'profile')}`,
-    '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1', '--outdir', out, file,
-  ], { timeout: 120_000 });
-  expect(stderr).not.toMatch(/error/i);
-  const sheets: Record<string, string[][]> = {};
-  for (const name of readdirSync(out)) {
-    const sheet = /-([^-]+)\.csv$/.exec(name)![1]!;
-    sheets[sheet] = parseCsv(readFileSync(path.join(out, name), 'utf8'));
-  }
-  return sheets;
-}
-
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  const s = text.replace(/^\ufeff/, '');
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (quoted) {
-      if (c === '"' && s[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && s[i + 1] === '\n') i++;
-      row.push(cell); rows.push(row); row = []; cell = '';
-    } else cell += c;
-  }
-  if (cell || row.length) { row.push(cell); rows.push(row); }
-  return rows;
+async function load(bytes: Buffer): Promise<ExcelJS.Workbook> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+  return wb;
 }
 
 describe('neutralizing values from mail', () => {
@@ -77,86 +48,126 @@ describe('neutralizing values from mail', () => {
 });
 
 describe('the workbook', () => {
-  it('has the four sheets, the notice columns, a live link, neutralized formulas and the judging sheet', async () => {
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(await renderXlsx(data) as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((s) => s.name)).toEqual(['作品', '评审', '单位进度', '邮件']);
+  it('has the works, a scoring sheet per judge, the summary, 组织奖, units and mail; the notice\'s title and columns', async () => {
+    const wb = await load(await renderXlsx(data));
+    expect(wb.worksheets.map((s) => s.name)).toEqual(SHEETS);
     const works = wb.getWorksheet('作品')!;
-    expect((works.getRow(1).values as unknown[]).slice(1, 9)).toEqual(['序号', '作品题目', '作者姓名', '职业/单位', '作品链接', '手机号码', '状态', '问题']);
-    const rows = works.getSheetValues().slice(2) as unknown[][];
+    expect(works.getCell('A1').value).toBe('第六届“最美 in 温州”抖音创意大赛作品汇总表');
+    expect(String(works.getCell('A2').value)).toMatch(/联系人：温正祥　联系方式：0577-88096549/);
+    expect((works.getRow(3).values as unknown[]).slice(1, 13)).toEqual(WORK_HEADERS);
+    const rows = works.getSheetValues().slice(4) as unknown[][];
+    expect(rows).toHaveLength(data.entries.length);
     const evil = rows.find((r) => r[2] === SCRIPT_TITLE)!;
     expect(evil[3]).toBe(`'${FORMULA}`);
-    expect(evil[6]).toBe(RAW_PHONE); // the organizers' own export keeps phone numbers
+    expect(evil[6]).toBe(RAW_PHONE); // the organizers' own export keeps phone numbers and addresses
+    expect(evil[7]).toBe(ADDRESS);
+    expect(evil[8]).toBe('温州的清晨。');
     expect(evil[5]).toMatchObject({ hyperlink: expect.stringMatching(/^https:\/\/www\.douyin\.com\/video\//) });
+    expect(rows.find((r) => r[2] === '外卖小哥的一天')![9]).toBe('是');
+    expect(rows.find((r) => r[2] === '塘河人家')![11]).toBe('未登记，需补充');
+    expect(rows.find((r) => r[2] === '明日')![10]).toBe('个人');
     // Nothing from mail is a formula anywhere in the workbook.
     for (const sheet of wb.worksheets) {
       sheet.eachRow((row) => row.eachCell((cell) => {
-        if (cell.type === ExcelJS.ValueType.Formula) expect(sheet.name).toBe('评审');
+        if (cell.type === ExcelJS.ValueType.Formula) expect(sheet.name).toMatch(/^评分-|^评审汇总$/);
       }));
     }
-    const judging = wb.getWorksheet('评审')!;
-    expect((judging.getRow(1).values as unknown[]).slice(7, 13)).toEqual(['策划创意', '主题吻合度', '制作难度', '传播效果', '总分', '奖项']);
-    expect(judging.getCell('K2').formula).toBe('IF(COUNT(G2:J2)=0,"",SUM(G2:J2))');
-    const valid = data.entries.filter((e) => e.status === 'valid').length;
-    expect(judging.actualRowCount).toBeGreaterThanOrEqual(valid + 1);
-    expect(['N2', 'O2', 'N3', 'O3', 'N4', 'O4', 'N5', 'O5'].map((c) => judging.getCell(c).value)).toEqual(['一等奖', 3, '二等奖', 6, '三等奖', 9, '优秀奖', 50]);
     // The spreadsheet recomputes the totals on open (the formulas are written without a cached result).
     const book = await (await JSZip.loadAsync(await renderXlsx(data))).file('xl/workbook.xml')!.async('string');
     expect(book).toMatch(/<calcPr [^>]*fullCalcOnLoad="1"/);
   });
 
-  it('opens in real LibreOffice without error, values intact, formulas computed, injected formulas inert', async () => {
-    // The judges' work: score the first work and give it a first prize, as they would in Excel.
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(await renderXlsx(data) as unknown as ArrayBuffer);
-    const judging = wb.getWorksheet('评审')!;
-    judging.getCell('G2').value = 20;
-    judging.getCell('H2').value = 21;
-    judging.getCell('I2').value = 18;
-    judging.getCell('J2').value = 25;
-    judging.getCell('L2').value = '一等奖';
+  it('gives each judge the registered works, the four criteria with their maxima, and a total', async () => {
+    const wb = await load(await renderXlsx(data));
+    const judge = wb.getWorksheet('评分-评委2')!;
+    expect(String(judge.getCell('A2').value)).toMatch(/^评委：评委2/);
+    expect((judge.getRow(3).values as unknown[]).slice(7, 13)).toEqual(['策划创意\n（满分 25）', '主题吻合度\n（满分 25）', '制作难度\n（满分 25）', '传播效果\n（满分 25）', '总分', '评语']);
+    const registered = data.entries.filter((e) => e.state === 'registered');
+    expect(judge.actualRowCount).toBe(3 + registered.length);
+    expect((judge.getSheetValues().slice(4) as unknown[][]).map((r) => r[2])).toEqual(registered.map((e) => e.id));
+    expect(judge.getCell('K4').formula).toBe('IF(COUNT(G4:J4)=0,"",SUM(G4:J4))');
+    // Named judges and other maxima come from contest.json.
+    const named = await load(await renderXlsx({ ...data, judging: { ...data.judging, judges: ['王老师', '李老师'], criteria: [{ label: '策划创意', max: 40 }, { label: '传播效果', max: 60 }] } }));
+    expect(named.worksheets.map((s) => s.name)).toEqual(['作品', '评分-王老师', '评分-李老师', '评审汇总', '组织奖', '单位进度', '邮件']);
+    expect((named.getWorksheet('评分-李老师')!.getRow(3).values as unknown[]).slice(7, 9)).toEqual(['策划创意\n（满分 40）', '传播效果\n（满分 60）']);
+  });
+
+  it('writes no overlapping data-validation ranges (Excel would offer to "repair" the file)', async () => {
+    expect(overlappingRanges(['G2:J23', 'G10:J23'])).toEqual([['G2:J23', 'G10:J23']]);
+    expect(overlappingRanges(['G4:G9', 'H4:H9', 'A1'])).toEqual([]);
+    const ranges = await validationRanges(await renderXlsx(data));
+    const all = Object.values(ranges).flat();
+    expect(all.length).toBe(5 * 4); // every judge's four criteria
+    for (const [sheet, list] of Object.entries(ranges)) expect(overlappingRanges(list), sheet).toEqual([]);
+  });
+
+  it('opens in real LibreOffice: scores averaged over the judges who scored, ranked, and the award places given in order', async () => {
+    const wb = await load(await renderXlsx(data));
+    const registered = data.entries.filter((e) => e.state === 'registered');
+    expect(registered.length).toBeGreaterThanOrEqual(4);
+    // Judge 1 scores four works, judge 2 two of them: the average is over the judges who scored each work.
+    const score = (sheet: string, row: number, values: number[]) => values.forEach((v, i) => { wb.getWorksheet(sheet)!.getRow(row).getCell(7 + i).value = v; });
+    score('评分-评委1', 4, [20, 21, 18, 25]); // 84
+    score('评分-评委1', 5, [10, 10, 10, 10]); // 40
+    score('评分-评委1', 6, [25, 25, 25, 24]); // 99
+    score('评分-评委1', 7, [5, 5, 5, 5]); // 20
+    score('评分-评委2', 4, [25, 25, 25, 25]); // 100 → 92
+    score('评分-评委2', 6, [20, 20, 20, 20]); // 80 → 89.5
     const file = path.join(work, 'scored.xlsx');
     await wb.xlsx.writeFile(file);
+    const { sheets, stderr } = await libreOfficeSheets(work, file);
+    expect(stderr).not.toMatch(/error/i);
+    const summary = sheets['评审汇总']!;
+    expect(summary[2]!.slice(0, 6)).toEqual(['序号', '条目编号', '作品题目', '作者姓名', '推荐单位', '作品链接']);
+    const row = (n: number) => summary[2 + n]!.slice(6, 14);
+    expect(row(1)).toEqual(['84', '100', '', '', '', '92', '1', '一等奖']);
+    expect(row(2)).toEqual(['40', '', '', '', '', '40', '3', '一等奖']);
+    expect(row(3)).toEqual(['99', '80', '', '', '', '89.5', '2', '一等奖']);
+    expect(row(4)).toEqual(['20', '', '', '', '', '20', '4', '二等奖']);
+    expect(row(5)!.slice(5)).toEqual(['', '', '']); // not scored yet: no rank, no award
+    expect(sheets['评分-评委1']![3]!.slice(6, 11)).toEqual(['20', '21', '18', '25', '84']);
+  });
+
+  it('opens in real LibreOffice without error, values intact, injected formulas inert, units with their state', async () => {
     const plain = path.join(work, 'export.xlsx');
     writeFileSync(plain, await renderXlsx(data));
-
-    const sheets = await libreOfficeSheets(plain);
-    expect(Object.keys(sheets).sort()).toEqual(['作品', '单位进度', '评审', '邮件'].sort());
+    const { sheets } = await libreOfficeSheets(work, plain);
+    expect(Object.keys(sheets).sort()).toEqual([...SHEETS].sort());
     const works = sheets['作品']!;
-    expect(works[0]!.slice(0, 6)).toEqual(['序号', '作品题目', '作者姓名', '职业/单位', '作品链接', '手机号码']);
-    expect(works).toHaveLength(data.entries.length + 1);
+    expect(works[2]!.slice(0, 6)).toEqual(['序号', '作品题目', '作者姓名', '职业/单位', '作品链接', '手机号码']);
+    expect(works).toHaveLength(data.entries.length + 3);
     const evil = works.find((r) => r[1] === SCRIPT_TITLE)!;
     expect(evil[2]).toBe(`'${FORMULA}`); // shown as text, never evaluated to "点我"
     expect(evil[4]).toMatch(/^https:\/\/www\.douyin\.com\/video\/\d+$/);
     expect(sheets['单位进度']!.find((r) => r[0] === '温州日报')!.slice(2, 7)).toEqual(['5', '5', '5', '100%', '已达标']);
-    expect(sheets['邮件']!).toHaveLength(data.messages.length + 1);
-
-    const scored = (await libreOfficeSheets(file))['评审']!;
-    expect(scored[1]!.slice(6, 12)).toEqual(['20', '21', '18', '25', '84', '一等奖']);
-    expect(scored[2]![10]).toBe(''); // no scores yet: no total
-    expect(scored.find((r) => r[13] === '一等奖')!.slice(13, 17)).toEqual(['一等奖', '3', '1', '2']);
-    expect(scored.find((r) => r[13] === '合计')![14]).toBe('68');
+    expect(sheets['组织奖']![3]!.slice(1, 7)).toEqual(['温州日报', '媒体', '5', '5', '100%', '是']);
+    expect(sheets['邮件']!).toHaveLength(data.messages.length + 3);
   });
 
-  it('masks phone numbers when it travels with the digest', async () => {
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(await renderXlsx(data, { maskPhones: true }) as unknown as ArrayBuffer);
+  it('masks phone numbers and addresses when it travels with the digest', async () => {
+    const wb = await load(await renderXlsx(data, { maskPhones: true }));
     const all: string[] = [];
     for (const sheet of wb.worksheets) sheet.eachRow((row) => row.eachCell((cell) => { all.push(cell.text); }));
     expect(all.join('\n')).not.toContain(RAW_PHONE);
+    expect(all.join('\n')).not.toContain(ADDRESS);
     expect(all).toContain(MASKED_PHONE);
+    expect(all).toContain('温州市***');
   });
 });
 
 describe('the CSV export', () => {
-  it('is UTF-8 with a BOM, CRLF, quoted where needed, and neutralized', () => {
+  it('is UTF-8 with a BOM, CRLF, quoted where needed, neutralized, with the address, introduction and new-employment flag', () => {
     const csv = renderEntriesCsv(data);
-    expect(csv.startsWith('\ufeff序号,作品题目,作者姓名,职业/单位,作品链接,手机号码,状态,问题')).toBe(true);
+    expect(csv.startsWith('\ufeff序号,作品题目,作者姓名,职业/单位,作品链接,手机号码,通讯地址,作品简介,新就业群体,推荐单位,登记状态,问题')).toBe(true);
     expect(csv.split('\r\n').length).toBe(data.entries.length + 2);
     const rows = parseCsv(csv);
     const evil = rows.find((r) => r[1] === SCRIPT_TITLE)!;
     expect(evil[2]).toBe(`'${FORMULA}`);
+    expect(evil.slice(6, 8)).toEqual([ADDRESS, '温州的清晨。']);
+    expect(rows.find((r) => r[1] === '外卖小哥的一天')![8]).toBe('是');
     for (const row of rows.slice(1)) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
-    expect(renderEntriesCsv(data, { maskPhones: true })).not.toContain(RAW_PHONE);
+    const masked = renderEntriesCsv(data, { maskPhones: true });
+    expect(masked).not.toContain(RAW_PHONE);
+    expect(masked).not.toContain(ADDRESS);
   });
 });
