@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { GRID_LIMITS, type DocContent } from './doc-content.ts';
 import { checkPdfStreams } from './pdf-guard.ts';
 import { layoutBlocks, MAX_RULES, type PageLayout, type Rule, type TextPiece } from './pdf-layout.ts';
@@ -22,18 +21,16 @@ export interface PdfContent extends DocContent {
 /** A registration form fills a page or two; a 2,000-row summary about 70. Pages past this are not read. */
 export const MAX_PAGES = 100;
 
-const WORKER_MODULE = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
-const packageDir = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+const require = createRequire(import.meta.url);
+const packageDir = path.dirname(require.resolve('pdfjs-dist/package.json'));
 
-let workerLoaded: Promise<void> | null = null;
-
-/** pdfjs looks for `globalThis.pdfjsWorker` before importing its worker script from a URL: hand it the module. */
-function loadWorker(): Promise<void> {
-  workerLoaded ??= (import(WORKER_MODULE) as Promise<unknown>).then((m) => {
-    (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = m;
-  });
-  return workerLoaded;
-}
+/**
+ * Loaded with require (Node 20.19+ loads ES modules so): under tsx, an import() of pdfjs's 3 MB of JavaScript
+ * goes through its loader and no longer fits a 64 MB worker heap; compiled, both ways cost the same.
+ * pdfjs looks for `globalThis.pdfjsWorker` before importing its worker script from a URL: it is handed the module.
+ */
+const pdfjs = require('pdfjs-dist/legacy/build/pdf.mjs') as typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+(globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = require('pdfjs-dist/legacy/build/pdf.worker.mjs');
 
 type Matrix = [number, number, number, number, number, number];
 
@@ -137,7 +134,6 @@ function piecesOf(items: TextItemLike[]): TextPiece[] {
 /** Text and tables of a PDF, first MAX_PAGES pages. Throws for a file pdfjs cannot open (a PasswordException too). */
 export async function pdfContent(bytes: Buffer): Promise<PdfContent> {
   checkPdfStreams(bytes);
-  await loadWorker();
   const task = pdfjs.getDocument({
     // pdfjs takes the array over; the caller's Buffer may be a view on a shared pool.
     data: new Uint8Array(bytes),

@@ -296,7 +296,10 @@ function paragraphsOf(lines: Line[]): Array<{ lines: Line[]; right: number }> {
     const para = out[out.length - 1];
     const prev = para?.lines[para.lines.length - 1];
     const close = prev && prev.y - line.y <= 1.8 * Math.max(prev.size, line.size);
-    if (para && prev && close && prev.right >= right - 2 * prev.size) para.lines.push(line);
+    // A title in a larger font, or a centred line, is a paragraph of its own.
+    const sameFont = prev && Math.abs(prev.size - line.size) <= 0.5;
+    const sameLeft = para && Math.abs(line.left - para.lines[0]!.left) <= line.size;
+    if (para && prev && close && sameFont && sameLeft && prev.right >= right - 2 * prev.size) para.lines.push(line);
     else out.push({ lines: [line], right });
   }
   return out;
@@ -360,14 +363,34 @@ export function layoutBlocks(pages: PageLayout[]): DocBlock[] {
   return blocks;
 }
 
+/**
+ * Word and LibreOffice let a row break across a page: its rest opens the next page's table with the first cell
+ * (序号, or the label) empty. That rest goes back into its row, cell by cell.
+ */
+function continuesRow(last: TableRow | undefined, first: TableRow | undefined): boolean {
+  if (!last || !first || first.cells.length !== last.cells.length) return false;
+  return !first.cells[0]!.text && first.cells.some((c) => c.text) && !!last.cells[0]!.text;
+}
+
 function appendRows(into: DocTable, more: DocTable): void {
   const offset = Math.max(0, ...into.rows.flatMap((r) => r.cells.map((c) => c.id)));
-  const base = into.rows.length;
+  const last = into.rows[into.rows.length - 1];
+  let rows = more.rows;
+  if (continuesRow(last, rows[0])) {
+    const done = new Set<number>();
+    rows[0]!.cells.forEach((rest, c) => {
+      const cell = last!.cells[c]!;
+      if (!rest.text || done.has(cell.id)) return;
+      done.add(cell.id);
+      cell.text = cell.text ? cell.text + wrapJoiner(cell.text, rest.text) + rest.text : rest.text;
+    });
+    rows = rows.slice(1);
+  }
   const renumbered = new Map<number, TableCell>();
-  for (const row of more.rows) {
+  for (const row of rows) {
     if (into.rows.length >= GRID_LIMITS.maxRows) { into.clipped = true; return; }
     into.rows.push({
-      number: base + row.number,
+      number: into.rows.length + 1,
       cells: row.cells.map((c) => {
         let cell = renumbered.get(c.id);
         if (!cell) renumbered.set(c.id, (cell = { text: c.text, id: offset + c.id }));
