@@ -25,12 +25,13 @@ const require = createRequire(import.meta.url);
 const packageDir = path.dirname(require.resolve('pdfjs-dist/package.json'));
 
 /**
- * Loaded with require (Node 20.19+ loads ES modules so): under tsx, an import() of pdfjs's 3 MB of JavaScript
- * goes through its loader and no longer fits a 64 MB worker heap; compiled, both ways cost the same.
- * pdfjs looks for `globalThis.pdfjsWorker` before importing its worker script from a URL: it is handed the module.
+ * The minified legacy build (the same code as pdf.mjs), loaded with require (Node 20.19+ loads ES modules so):
+ * a worker that has read Word and Excel files before has to fit pdfjs's source in what is left of its 64 MB
+ * heap, and under tsx (tests) an import() of the 3.3 MB unminified build did not. pdfjs looks for
+ * `globalThis.pdfjsWorker` before importing its worker script from a URL: it is handed the module.
  */
-const pdfjs = require('pdfjs-dist/legacy/build/pdf.mjs') as typeof import('pdfjs-dist/legacy/build/pdf.mjs');
-(globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = require('pdfjs-dist/legacy/build/pdf.worker.mjs');
+const pdfjs = require('pdfjs-dist/legacy/build/pdf.min.mjs') as typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+(globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = require('pdfjs-dist/legacy/build/pdf.worker.min.mjs');
 
 type Matrix = [number, number, number, number, number, number];
 

@@ -305,6 +305,56 @@ function paragraphsOf(lines: Line[]): Array<{ lines: Line[]; right: number }> {
   return out;
 }
 
+/**
+ * A line's cells when no grid is drawn (a table without borders): pieces apart by a gap of a few characters,
+ * unless both sides are single Chinese characters (姓　　名 is one label, spaced out).
+ */
+function segmentsOf(line: Line): Array<{ left: number; pieces: TextPiece[] }> {
+  const out: Array<{ left: number; pieces: TextPiece[] }> = [];
+  line.pieces.forEach((p, i) => {
+    const prev = line.pieces[i - 1];
+    const spaced = prev && prev.text.trim().length === 1 && p.text.trim().length === 1 && CJK.test(prev.text) && CJK.test(p.text);
+    if (prev && joiner(prev, p) === '\t' && !spaced) out.push({ left: p.x, pieces: [p] });
+    else if (out.length) out[out.length - 1]!.pieces.push(p);
+    else out.push({ left: p.x, pieces: [p] });
+  });
+  return out;
+}
+
+/** Consecutive one-line paragraphs of two cells or more, from paragraph i: rows of a table without borders. */
+function tableRun(paragraphs: Array<{ lines: Line[] }>, i: number): Line[] {
+  const run: Line[] = [];
+  for (let j = i; j < paragraphs.length && run.length < GRID_LIMITS.maxRows; j++) {
+    const p = paragraphs[j]!;
+    if (p.lines.length !== 1 || segmentsOf(p.lines[0]!).length < 2) break;
+    run.push(p.lines[0]!);
+  }
+  return run;
+}
+
+/** Rows by line, cells by where each segment starts: segments starting within a character of each other are a column. */
+function textTable(lines: Line[], label: string): DocTable {
+  const segs = lines.map(segmentsOf);
+  const size = Math.max(...lines.map((l) => l.size));
+  const columns = cluster(segs.flat().map((s) => s.left)).reduce<number[]>((cols, x) => {
+    if (!cols.length || x - cols[cols.length - 1]! > size) cols.push(x);
+    return cols;
+  }, []).slice(0, GRID_LIMITS.maxCols);
+  let nextId = 1;
+  const rows: TableRow[] = segs.map((row, r) => {
+    const cells: TableCell[] = columns.map(() => ({ text: '', id: 0 }));
+    for (const seg of row) {
+      let c = 0;
+      while (c + 1 < columns.length && columns[c + 1]! <= seg.left + size / 2) c++;
+      const text = lineText({ ...lines[r]!, pieces: seg.pieces }, false);
+      cells[c]!.text = tidyText(cells[c]!.text ? `${cells[c]!.text} ${text}` : text);
+    }
+    for (const cell of cells) cell.id = nextId++;
+    return { number: r + 1, cells };
+  });
+  return { label, rows };
+}
+
 const PAGE_NUMBER = /^[-—–\s]*(第\s*)?\d{1,4}\s*页?\s*([/／]\s*(共\s*)?\d{1,4}\s*页?)?[-—–\s]*$|^(page\s*)?\d{1,4}(\s*(of|\/)\s*\d{1,4})?$/i;
 
 interface Placed {
@@ -325,7 +375,15 @@ export function pageBlocks(page: PageLayout, tableLabel: () => string): Placed[]
     else loose.push(p);
   }
   const placed: Placed[] = grids.map((g) => ({ top: g.ys[0]!, block: { kind: 'table', table: tableOf(g, byGrid.get(g)!, tableLabel()) }, grid: g }));
-  for (const para of paragraphsOf(linesOf(loose))) {
+  const paragraphs = paragraphsOf(linesOf(loose));
+  for (let i = 0; i < paragraphs.length; i++) {
+    const run = tableRun(paragraphs, i);
+    if (run.length >= 2) {
+      placed.push({ top: run[0]!.y + run[0]!.size, block: { kind: 'table', table: textTable(run, tableLabel()) } });
+      i += run.length - 1;
+      continue;
+    }
+    const para = paragraphs[i]!;
     const text = tidyText(para.lines.length === 1 ? lineText(para.lines[0]!, true) : joinLines(para.lines, para.right, true));
     // Page numbers would stand between the halves of a table broken by the page.
     if (text && !PAGE_NUMBER.test(text)) placed.push({ top: para.lines[0]!.y + para.lines[0]!.size, block: { kind: 'text', text } });
