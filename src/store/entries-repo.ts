@@ -2,6 +2,7 @@ import type { Db } from './db.ts';
 import { prepared } from './prepared.ts';
 import type { Problem } from '../validate/problem.ts';
 import { problem } from '../validate/problem.ts';
+import { videoLinkOf } from './short-links-repo.ts';
 import { partyOf, resolveWorks, type WorkResolution, type WorkRow } from '../validate/resolve-works.ts';
 import { stripTitleQuotes, textKey } from '../validate/text-key.ts';
 import { unitKey } from '../validate/unit-match.ts';
@@ -254,7 +255,12 @@ export function recordEntries(db: Db, input: RecordEntriesInput, now: Date): Sto
       status: draft.problems.length ? 'problems' : 'valid',
     }) as { id: number };
     clearLinks.run(id);
-    for (const link of draft.links) addLink.run(id, link);
+    for (const link of draft.links) {
+      addLink.run(id, link);
+      // A short link resolved online (DOUYIN_RESOLVE=on) also keys the entry by the work it opens.
+      const video = videoLinkOf(db, link);
+      if (video) addLink.run(id, video);
+    }
     written.push(id);
   }
   const dropped = idsOfMessage(db, input.messageId, input.drafts.length);
