@@ -8,10 +8,16 @@ import { createShortLinkResolver } from './links/short-link-resolution.ts';
 import { closeParsePool } from './extract/worker-pool.ts';
 import { createMailer, type Mailer } from './outputs/mailer.ts';
 import type { Logger } from './logger.ts';
+import { AppError } from './errors.ts';
+import type { ImapSession } from './mailbox/imap/imap-session.ts';
+import { openImapSession } from './mailbox/imap/open-session.ts';
 import { planLimitsFor, type PlanLimits } from './mailbox/message-parts.ts';
 import type { IngestDeps } from './pipeline/ingest-message.ts';
 import { Archive } from './store/archive.ts';
 import { openDatabase, type Db } from './store/db.ts';
+
+/** A document read again alone after it was quarantined gets three times the usual 20 s. */
+const PATIENT_PARSE_MS = 60_000;
 
 /** Everything a command needs, wired once: the composition root's building blocks. */
 export interface App {
@@ -24,6 +30,8 @@ export interface App {
   deps: IngestDeps;
   mailer: Mailer;
   version: string;
+  /** A new connection to the configured mailbox (IMAP_HOST); a usage error when none is configured. */
+  openMailbox(): Promise<ImapSession>;
   close(): void;
 }
 
@@ -41,13 +49,13 @@ export function createApp(config: AppConfig, log: Logger, clock: Clock = systemC
   const db = openDatabase(config.dataDir);
   const archive = new Archive(path.join(config.dataDir, 'archive'));
   const ownAddresses = [...new Set([config.contest.mailbox, config.mailFrom, config.imap?.user].filter((a): a is string => !!a && a.includes('@')))];
-  const readForms: IngestDeps['extract'] = (msg) => extractMessage(msg, { contest: config.contest, heapMb: config.parseHeapMb });
+  const readForms: IngestDeps['extract'] = (msg, o) => extractMessage(msg, { contest: config.contest, heapMb: config.parseHeapMb, ...(o?.patient ? { timeoutMs: PATIENT_PARSE_MS } : {}) });
   // DOUYIN_RESOLVE=on: the short links of the forms are resolved (and cached) before the message is recorded.
   const links = config.douyinResolve
     ? createShortLinkResolver(db, clock, log, { hosts: config.contest.douyinHosts, origin: overrides.douyinOrigin })
     : null;
-  const extract: IngestDeps['extract'] = links ? async (msg) => {
-    const found = await readForms(msg);
+  const extract: IngestDeps['extract'] = links ? async (msg, o) => {
+    const found = await readForms(msg, o);
     await links.resolveIn(found.forms);
     return found;
   } : readForms;
@@ -55,6 +63,11 @@ export function createApp(config: AppConfig, log: Logger, clock: Clock = systemC
   const mailer = createMailer(config.smtp, config.dataDir);
   return {
     config, log, db, archive, clock, limits: planLimitsFor(config.partMaxBytes), deps, mailer, version: VERSION,
+    openMailbox: () => {
+      const imap = config.imap;
+      if (!imap) return Promise.reject(new AppError('usage', 'IMAP is not configured (set IMAP_HOST, IMAP_USER, IMAP_PASS)'));
+      return openImapSession(imap, log.child({ module: 'imap' }), { limits: planLimitsFor(config.partMaxBytes), version: VERSION, supportEmail: config.contest.mailbox });
+    },
     close: () => {
       mailer.close();
       if (db.open) db.close();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LONG_SUMMARY_ROWS, LONG_SUMMARY_UNIT } from '../../fixtures/scripts/documents/pdf-forms.ts';
 import { fixedClock } from '../../src/clock.ts';
-import { openImapSession } from '../../src/mailbox/imap-source.ts';
+import { openImapSession } from '../../src/mailbox/imap/open-session.ts';
 import { deliverOutbox } from '../../src/outputs/deliver-outbox.ts';
 import { createMailer } from '../../src/outputs/mailer.ts';
 import { pollMailbox } from '../../src/pipeline/poll-mailbox.ts';
