@@ -20,6 +20,8 @@ export interface PdfContent extends DocContent {
 
 /** A registration form fills a page or two; a 2,000-row summary about 70. Pages past this are not read. */
 export const MAX_PAGES = 100;
+/** A page of a form holds a few hundred pieces of text; past this it is no form, and the rest is left out. */
+const MAX_PIECES = 20_000;
 
 const require = createRequire(import.meta.url);
 const packageDir = path.dirname(require.resolve('pdfjs-dist/package.json'));
@@ -122,6 +124,7 @@ interface TextItemLike { str?: unknown; transform?: unknown; width?: unknown; he
 function piecesOf(items: TextItemLike[]): TextPiece[] {
   const pieces: TextPiece[] = [];
   for (const item of items) {
+    if (pieces.length >= MAX_PIECES) break;
     if (typeof item.str !== 'string' || !item.str.trim() || !Array.isArray(item.transform)) continue;
     const [, , c, d, e, f] = item.transform as number[];
     const size = Math.hypot(c ?? 0, d ?? 0) || (typeof item.height === 'number' ? item.height : 0);

@@ -205,14 +205,15 @@ function linesOf(pieces: TextPiece[]): Line[] {
   const sorted = [...pieces].sort((a, b) => b.y - a.y || a.x - b.x);
   const lines: Line[] = [];
   for (const p of sorted) {
-    const line = lines.find((l) => Math.abs(l.y - p.y) <= 0.4 * Math.max(l.size, p.size));
-    if (line) { line.pieces.push(p); line.size = Math.max(line.size, p.size); }
+    // Sorted by baseline: a piece can only belong to the line just before it.
+    const line = lines[lines.length - 1];
+    if (line && Math.abs(line.y - p.y) <= 0.4 * Math.max(line.size, p.size)) { line.pieces.push(p); line.size = Math.max(line.size, p.size); }
     else lines.push({ pieces: [p], y: p.y, size: p.size, left: 0, right: 0 });
   }
   for (const l of lines) {
     l.pieces.sort((a, b) => a.x - b.x);
     l.left = l.pieces[0]!.x;
-    l.right = Math.max(...l.pieces.map((p) => p.x + p.width));
+    l.right = l.pieces.reduce((m, p) => Math.max(m, p.x + p.width), -Infinity);
   }
   return lines.sort((a, b) => b.y - a.y);
 }
@@ -262,7 +263,9 @@ function tableOf(g: Grid, pieces: TextPiece[], label: string): DocTable {
     const c = band(g.xs, p.x + p.width / 2);
     const r = rows - 1 - band(ascendingYs, p.y + 0.3 * p.size);
     const root = uf.find(at(r, c));
-    inCell.set(root, [...(inCell.get(root) ?? []), p]);
+    const list = inCell.get(root);
+    if (list) list.push(p);
+    else inCell.set(root, [p]);
   }
   // Right edge of each merged cell, for telling wrapped lines from paragraph ends.
   const rightOf = new Map<number, number>();
@@ -290,7 +293,7 @@ function tableOf(g: Grid, pieces: TextPiece[], label: string): DocTable {
  */
 function paragraphsOf(lines: Line[]): Array<{ lines: Line[]; right: number }> {
   if (!lines.length) return [];
-  const right = Math.max(...lines.map((l) => l.right));
+  const right = lines.reduce((m, l) => Math.max(m, l.right), -Infinity);
   const out: Array<{ lines: Line[]; right: number }> = [];
   for (const line of lines) {
     const para = out[out.length - 1];
@@ -335,7 +338,7 @@ function tableRun(paragraphs: Array<{ lines: Line[] }>, i: number): Line[] {
 /** Rows by line, cells by where each segment starts: segments starting within a character of each other are a column. */
 function textTable(lines: Line[], label: string): DocTable {
   const segs = lines.map(segmentsOf);
-  const size = Math.max(...lines.map((l) => l.size));
+  const size = lines.reduce((m, l) => Math.max(m, l.size), 0);
   const columns = cluster(segs.flat().map((s) => s.left)).reduce<number[]>((cols, x) => {
     if (!cols.length || x - cols[cols.length - 1]! > size) cols.push(x);
     return cols;
@@ -431,7 +434,8 @@ function continuesRow(last: TableRow | undefined, first: TableRow | undefined): 
 }
 
 function appendRows(into: DocTable, more: DocTable): void {
-  const offset = Math.max(0, ...into.rows.flatMap((r) => r.cells.map((c) => c.id)));
+  let offset = 0;
+  for (const row of into.rows) for (const c of row.cells) offset = Math.max(offset, c.id);
   const last = into.rows[into.rows.length - 1];
   let rows = more.rows;
   if (continuesRow(last, rows[0])) {
