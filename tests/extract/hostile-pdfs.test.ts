@@ -64,6 +64,11 @@ describe('hostile PDFs', () => {
     expect(fieldsOf(result)).toEqual([FORM]);
   });
 
+  it('30,000 and 200,000 runs of text on a page: no form, or too large for the heap; never a stall', async () => {
+    expect(codes(await readPdf(pdf.manyTextPiecesPdf(30_000)))).toEqual([['needs_person', 'pdf']]);
+    expect(codes(await readPdf(pdf.manyTextPiecesPdf(200_000)))).toEqual([['unreadable_attachment', expect.stringMatching(/^pdf too_large: ERR_WORKER_OUT_OF_MEMORY/)]]);
+  });
+
   it('a time box too short for a long summary stops the worker; the next PDF is read by a fresh one', async () => {
     const a = { partId: '2', filename: 'x.pdf', contentType: 'application/pdf', size: 0, inline: false, content: pdf.manyPagesPdf(20_000) };
     const result = await extractMessage(message({ attachments: [a] }), { contest, timeoutMs: 300 });
