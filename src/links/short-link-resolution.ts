@@ -27,6 +27,10 @@ export interface ShortLinkOptions {
   retryAfterMs?: number;
   /** Where the short link's host is asked instead (tests: a local server answering as the redirector does). */
   origin?: string;
+  /** After this many failures in a row the redirector is left alone for `pauseMs`: a server cut off from the
+   * internet must not spend 5 s on every link of every message. */
+  failuresBeforePause?: number;
+  pauseMs?: number;
 }
 
 export interface ShortLinkResolver {
@@ -51,7 +55,11 @@ export function createShortLinkResolver(db: Db, clock: Clock, log: Logger, opts:
   const minIntervalMs = opts.minIntervalMs ?? 1_000;
   const maxPerMessage = opts.maxPerMessage ?? 30;
   const retryAfterMs = opts.retryAfterMs ?? 24 * 3600_000;
+  const failuresBeforePause = opts.failuresBeforePause ?? 3;
+  const pauseMs = opts.pauseMs ?? 10 * 60_000;
   let lastRequest = -Infinity;
+  let failuresInARow = 0;
+  let pausedUntil = -Infinity;
 
   const ask = async (link: string) => {
     const wait = lastRequest + minIntervalMs - performance.now();
@@ -89,9 +97,15 @@ export function createShortLinkResolver(db: Db, clock: Clock, log: Logger, opts:
           return !row || (row.outcome === 'failed' && now - Date.parse(row.checkedAt) >= retryAfterMs);
         });
         for (const link of due.slice(0, maxPerMessage)) {
+          if (performance.now() < pausedUntil) {
+            log.info({ left: due.length }, 'douyin short links not checked: the redirector failed repeatedly, paused');
+            return;
+          }
           const row = { ...(await resolve(link)), checkedAt: clock().toISOString() };
           saveShortLink(db, row);
           log.info({ shortLink: row.shortLink, outcome: row.outcome, videoLink: row.videoLink }, 'douyin short link checked');
+          failuresInARow = row.outcome === 'failed' ? failuresInARow + 1 : 0;
+          if (failuresInARow >= failuresBeforePause) pausedUntil = performance.now() + pauseMs;
         }
         if (due.length > maxPerMessage) log.info({ left: due.length - maxPerMessage }, 'douyin short links left for later');
       } catch (err) {
