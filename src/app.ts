@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock, type Clock } from './clock.ts';
@@ -6,6 +7,7 @@ import type { AppConfig } from './config.ts';
 import { extractMessage } from './extract/extract-message.ts';
 import { createShortLinkResolver } from './links/short-link-resolution.ts';
 import { closeParsePool } from './extract/worker-pool.ts';
+import { sweepOrphanedWork } from './extract/legacy-convert.ts';
 import { createMailer, type Mailer } from './outputs/mailer.ts';
 import type { Logger } from './logger.ts';
 import { AppError } from './errors.ts';
@@ -61,6 +63,8 @@ export function createApp(config: AppConfig, log: Logger, clock: Clock = systemC
   } : readForms;
   const deps: IngestDeps = { db, archive, contest: config.contest, ownAddresses, mailFrom: config.mailFrom, extract, log };
   const mailer = createMailer(config.smtp, config.dataDir);
+  // LibreOffice folders a killed run left behind (the sweep leaves a live process's alone).
+  void sweepOrphanedWork(tmpdir()).catch(() => undefined);
   return {
     config, log, db, archive, clock, limits: planLimitsFor(config.partMaxBytes), deps, mailer, version: VERSION,
     openMailbox: () => {

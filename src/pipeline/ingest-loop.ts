@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.ts';
 import { describeError, isAppError, isRetryable } from '../errors.ts';
 import type { IncomingMessage } from '../mailbox/incoming-message.ts';
-import { attemptsOf, clearAttempts, noteAttempt } from '../store/attempts-repo.ts';
+import { attemptsOf, clearAttempts, noteAttempt, withdrawAttempt } from '../store/attempts-repo.ts';
 import { asStoreError } from '../store/db.ts';
 import { setPosition } from '../store/mailbox-state-repo.ts';
 import { findByHash, relinkUid } from '../store/messages-repo.ts';
@@ -78,12 +78,45 @@ export async function runIngestLoop(source: MessageSource, deps: IngestDeps, clo
       report.stopped = true;
       break;
     }
-    const outcome = await takeOne(c, source, deps, clock, opts, report);
+    let outcome: Taken;
+    try {
+      outcome = await takeOne(c, source, deps, clock, opts, report);
+    } catch (err) {
+      // The cycle fails (the server, the store): the process did not die, so this is no attempt against the message.
+      if (c.position) {
+        try {
+          clearAttempts(deps.db, c.position);
+        } catch {
+          // The store is what failed: an attempt left behind only makes this message run alone next time.
+        }
+      }
+      throw err;
+    }
     if (outcome !== 'deferred') report[outcome]++;
     opts.onProgress?.(done());
   }
   if (opts.signal?.aborted) report.stopped = true;
   return report;
+}
+
+/**
+ * Reading the forms happens in parse worker threads and LibreOffice processes, which may die without taking the
+ * worker with them: a worker killed while a message's forms are being read was killed from outside (a deploy, the
+ * OOM killer, an operator), not by that message. So the attempt is taken back for that stretch and noted again
+ * after it: a message is quarantined only for deaths in the work the main process does on it.
+ */
+function isolatedExtraction(deps: IngestDeps, pos: MailboxPosition, clock: Clock): IngestDeps {
+  return {
+    ...deps,
+    extract: async (msg, o) => {
+      withdrawAttempt(deps.db, pos);
+      try {
+        return await deps.extract(msg, o);
+      } finally {
+        noteAttempt(deps.db, pos, 'processing', clock());
+      }
+    },
+  };
 }
 
 type Taken = 'fetched' | 'known' | 'failed' | 'quarantined' | 'vanished' | 'unfetchable' | 'deferred';
@@ -142,7 +175,7 @@ async function takeOne(c: Candidate, source: MessageSource, deps: IngestDeps, cl
   }
   let taken: Taken = 'fetched';
   try {
-    await ingestMessage(loaded.msg, deps, clock(), pos ?? undefined, c.replacing);
+    await ingestMessage(loaded.msg, pos ? isolatedExtraction(deps, pos, clock) : deps, clock(), pos ?? undefined, c.replacing);
   } catch (raw) {
     const err = asStoreError(raw);
     if (isRetryable(err) || (isAppError(err) && err.code.startsWith('imap_'))) throw err;

@@ -26,6 +26,12 @@ export function attemptsOf(db: Db, key: AttemptKey): number {
   return row?.attempts ?? 0;
 }
 
+/** Takes back the attempt noted last: the message is handed to work that cannot kill the worker (see runIngestLoop). */
+export function withdrawAttempt(db: Db, key: AttemptKey): void {
+  prepared(db, 'UPDATE message_failures SET attempts = attempts - 1 WHERE mailbox = ? AND uid_validity = ? AND uid = ? AND attempts > 0')
+    .run(key.mailbox, key.uidValidity, key.uid);
+}
+
 export function clearAttempts(db: Db, key: AttemptKey): void {
   prepared(db, 'DELETE FROM message_failures WHERE mailbox = ? AND uid_validity = ? AND uid = ?').run(key.mailbox, key.uidValidity, key.uid);
 }
