@@ -51,17 +51,15 @@ export function createApp(config: AppConfig, log: Logger, clock: Clock = systemC
   const db = openDatabase(config.dataDir);
   const archive = new Archive(path.join(config.dataDir, 'archive'));
   const ownAddresses = [...new Set([config.contest.mailbox, config.mailFrom, config.imap?.user].filter((a): a is string => !!a && a.includes('@')))];
-  const readForms: IngestDeps['extract'] = (msg, o) => extractMessage(msg, { contest: config.contest, heapMb: config.parseHeapMb, ...(o?.patient ? { timeoutMs: PATIENT_PARSE_MS } : {}) });
+  const extract: IngestDeps['extract'] = (msg, o) => extractMessage(msg, { contest: config.contest, heapMb: config.parseHeapMb, ...(o?.patient ? { timeoutMs: PATIENT_PARSE_MS } : {}) });
   // DOUYIN_RESOLVE=on: the short links of the forms are resolved (and cached) before the message is recorded.
   const links = config.douyinResolve
     ? createShortLinkResolver(db, clock, log, { hosts: config.contest.douyinHosts, origin: overrides.douyinOrigin })
     : null;
-  const extract: IngestDeps['extract'] = links ? async (msg, o) => {
-    const found = await readForms(msg, o);
-    await links.resolveIn(found.forms);
-    return found;
-  } : readForms;
-  const deps: IngestDeps = { db, archive, contest: config.contest, ownAddresses, mailFrom: config.mailFrom, extract, log };
+  const deps: IngestDeps = {
+    db, archive, contest: config.contest, ownAddresses, mailFrom: config.mailFrom, extract, log,
+    ...(links ? { resolveLinks: (forms) => links.resolveIn(forms) } : {}),
+  };
   const mailer = createMailer(config.smtp, config.dataDir);
   // LibreOffice folders a killed run left behind (the sweep leaves a live process's alone).
   void sweepOrphanedWork(tmpdir()).catch(() => undefined);
