@@ -44,7 +44,10 @@ export interface ReplyMail {
   headers: Record<string, string>;
   text: string;
   html: string;
-  /** The blank 附件1 registration form goes with a reply that asks an individual for a corrected form, only. */
+  /**
+   * The blank 附件1 registration form goes with a reply that asks an individual for a corrected form, and is offered
+   * (never asked for) to one whose form is a scan or a picture.
+   */
   attachBlankForm: boolean;
 }
 
@@ -128,6 +131,11 @@ function worksBlocks(plan: ReplyPlan): Block[] {
   return blocks;
 }
 
+/** A form the organizers read by hand (a PDF without text, a picture): a Word form would be registered at once. */
+function offersBlankForm(mail: ReceivedMail, plan: ReplyPlan): boolean {
+  return plan.cls === 'organizers' && mail.kind === 'individual' && plan.told.some((p) => p.code === 'needs_person' && p.field === 'attachment');
+}
+
 function bodyBlocks(mail: ReceivedMail, plan: ReplyPlan, contest: ContestConfig): Block[] {
   const close = [{ type: 'p', text: say.contactLine(contest) }, { type: 'p', text: say.signature(contest) }] as Block[];
   switch (plan.cls) {
@@ -142,11 +150,15 @@ function bodyBlocks(mail: ReceivedMail, plan: ReplyPlan, contest: ContestConfig)
     }
     case 'final':
       return [{ type: 'p', text: say.lateNotice(mail, contest) }, { type: 'p', text: say.FINAL_THANKS }, ...close];
-    case 'organizers':
-      return [
+    case 'organizers': {
+      const blocks: Block[] = [
         { type: 'p', text: say.ORGANIZERS_INTRO }, { type: 'items', items: [...new Set(plan.told.map(say.organizerReason))] },
-        { type: 'p', text: say.ORGANIZERS_NO_ACTION }, ...close,
+        { type: 'p', text: say.ORGANIZERS_NO_ACTION },
       ];
+      // A scan or a picture: the Word form, read at once, goes with the answer as an offer, not a demand.
+      if (offersBlankForm(mail, plan)) blocks.push({ type: 'p', text: say.WORD_FORM_OFFER });
+      return [...blocks, ...close];
+    }
     case 'advice': {
       const blocks: Block[] = [{ type: 'p', text: say.registeredNoAction(mail) }];
       if (plan.registered.length) blocks.push({ type: 'p', text: say.RECEIPT_RECORDED }, ...worksBlocks(plan));
@@ -223,6 +235,6 @@ export function buildReply(mail: ReceivedMail, plan: ReplyPlan, contest: Contest
     headers: { ...AUTO_REPLY_HEADERS },
     text: toText(blocks),
     html: toHtml(blocks, plan.cls),
-    attachBlankForm: plan.cls === 'must_fix' && mail.kind === 'individual',
+    attachBlankForm: (plan.cls === 'must_fix' && mail.kind === 'individual') || offersBlankForm(mail, plan),
   };
 }

@@ -104,6 +104,7 @@ export const FINAL_THANKS = '感谢您对本届大赛的关注与支持，欢迎
 
 export const ORGANIZERS_INTRO = '您的材料需要由工作人员人工核对：';
 export const ORGANIZERS_NO_ACTION = '您无需重新提交材料；核对后如需补充，工作人员会与您联系。';
+export const WORD_FORM_OFFER = '本邮件附有空白的《参赛登记表》（附件1，Word 格式）：如方便，用它填写后发送可以更快完成登记；不另发也没有关系。';
 
 /** A problem the organizers handle, told to the submitter without the organizers' instructions. */
 export function organizerReason(p: Problem): string {

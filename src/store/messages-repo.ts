@@ -1,4 +1,3 @@
-import type { Address } from '../domain/address.ts';
 import { MESSAGE_KINDS, MESSAGE_STATUSES, type MessageKind, type MessageStatus } from '../domain/message-kind.ts';
 import type { Problem } from '../domain/problem.ts';
 import type { Db } from './db.ts';
@@ -54,16 +53,28 @@ export function relinkUid(db: Db, id: number, mailbox: string, uidValidity: numb
   prepared(db, 'UPDATE messages SET mailbox = ?, uid_validity = ?, uid = ? WHERE id = ?').run(mailbox, uidValidity, uid, id);
 }
 
-export function insertMessage(db: Db, r: MessageRecord, now: Date): number {
-  const info = prepared(db, `INSERT INTO messages (content_hash, message_id, mailbox, uid_validity, uid, source_file, from_address,
+/**
+ * Inside a write transaction: the id the next message will be inserted under, with foreign keys checked at commit
+ * (SQLite resets that at the end of the transaction). The message's entries are written first under this id, so the
+ * message itself is written once, with the verdict they decide.
+ */
+export function reserveMessageId(db: Db): number {
+  if (!db.inTransaction) throw new Error('reserveMessageId needs the transaction that records the message');
+  db.pragma('defer_foreign_keys = ON');
+  const row = prepared(db, 'SELECT coalesce(max(id), 0) + 1 AS id FROM messages').get();
+  return columnsOf('messages', row).int('id');
+}
+
+export function insertMessage(db: Db, r: MessageRecord, now: Date, id: number | null = null): number {
+  const info = prepared(db, `INSERT INTO messages (id, content_hash, message_id, mailbox, uid_validity, uid, source_file, from_address,
       from_name, reply_to, subject, received_at, size, kind, kind_reason, status, problems, error, headers_key, text_key, html_key,
       ingested_at, processed_at)
-    VALUES (@contentHash, @messageId, @mailbox, @uidValidity, @uid, @sourceFile, @fromAddress, @fromName, @replyTo, @subject,
+    VALUES (@id, @contentHash, @messageId, @mailbox, @uidValidity, @uid, @sourceFile, @fromAddress, @fromName, @replyTo, @subject,
       @receivedAt, @size, @kind, @kindReason, @status, @problems, @error, @headersKey, @textKey, @htmlKey, @now, @now)`)
-    .run({ ...r, receivedAt: r.receivedAt.toISOString(), problems: encodeJson(r.problems), now: now.toISOString(), attachments: undefined });
-  const id = Number(info.lastInsertRowid);
-  insertAttachments(db, id, r.attachments);
-  return id;
+    .run({ ...r, id, receivedAt: r.receivedAt.toISOString(), problems: encodeJson(r.problems), now: now.toISOString(), attachments: undefined });
+  const inserted = Number(info.lastInsertRowid);
+  insertAttachments(db, inserted, r.attachments);
+  return inserted;
 }
 
 function insertAttachments(db: Db, id: number, attachments: readonly StoredAttachment[]): void {
@@ -196,32 +207,6 @@ export function* iterateMessages(db: Db, pageSize = 500): Generator<MessageRow> 
     for (const r of rows) yield { ...r, attachments: atts.all(r.id).map(decodeAttachment) };
     after = rows[rows.length - 1]!.id;
   }
-}
-
-/** What the store keeps of a received attachment (the mailbox's MessageAttachment): its bytes go to the archive. */
-export interface ReceivedPart {
-  partId: string;
-  filename: string | null;
-  contentType: string;
-  size: number;
-  inline: boolean;
-  content: Buffer | null;
-  skipped?: string;
-  forwardedFrom?: Address | null;
-}
-
-export function toStoredAttachments(msg: { attachments: readonly ReceivedPart[] }, keys: Map<string, string>): StoredAttachment[] {
-  return msg.attachments.map((a) => ({
-    part: a.partId,
-    filename: a.filename,
-    contentType: a.contentType,
-    size: a.size,
-    inline: a.inline,
-    downloaded: a.content !== null,
-    skipped: a.skipped ?? null,
-    sha256: keys.get(a.partId) ?? null,
-    forwardedFrom: a.forwardedFrom ? a.forwardedFrom.address : null,
-  }));
 }
 
 /** What a message contained, as recorded: its archived bodies and each attachment's hash (or name and size). */

@@ -13,7 +13,8 @@ import type { IncomingMessage } from '../../src/mailbox/incoming-message.ts';
 import { planLimitsFor } from '../../src/mailbox/message-parts.ts';
 import { enqueueReply, receivedMailOf, type EnqueueResult } from '../../src/replies/enqueue-reply.ts';
 import { openDatabase, type Db } from '../../src/store/db.ts';
-import { insertMessage, toStoredAttachments } from '../../src/store/messages-repo.ts';
+import { insertMessage } from '../../src/store/messages-repo.ts';
+import { messageRecord } from '../../src/pipeline/message-record.ts';
 
 export const CONTEST: ContestConfig = loadContest(path.resolve('config'));
 export const OWN = ['bisaihuodong@126.com'];
@@ -99,14 +100,10 @@ export async function prepareMail(db: Db, raw: Buffer, problems: Problem[], opts
     insert(): Stored {
       const keys = new Map<string, string>();
       for (const a of msg.attachments) if (a.content) keys.set(a.partId, createHash('sha256').update(a.content).digest('hex'));
-      const id = insertMessage(db, {
-        contentHash: msg.contentHash, messageId: msg.headers.messageId, mailbox: null, uidValidity: null, uid: null, sourceFile: null,
-        fromAddress: msg.headers.from?.address ?? null, fromName: msg.headers.from?.name ?? null, replyTo: msg.headers.replyTo?.address ?? null,
-        subject: msg.headers.subject, receivedAt: msg.receivedAt, size: msg.size, kind: classification.kind, kindReason: classification.reason,
-        status, problems: all, error: null, headersKey: createHash('sha256').update(msg.rawHeaders).digest('hex'),
-        textKey: msg.text ? createHash('sha256').update(msg.text).digest('hex') : null, htmlKey: null,
-        attachments: toStoredAttachments(msg, keys),
-      }, msg.receivedAt);
+      const id = insertMessage(db, messageRecord(msg, {
+        headers: createHash('sha256').update(msg.rawHeaders).digest('hex'),
+        text: msg.text ? createHash('sha256').update(msg.text).digest('hex') : null, html: null, attachments: keys,
+      }, classification, { status, problems: all }), msg.receivedAt);
       return { id, msg, classification };
     },
   };

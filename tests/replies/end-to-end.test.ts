@@ -31,7 +31,7 @@ afterAll(async () => {
 async function submit(phone: string, messageId: string): Promise<{ status: string; codes: string[]; replies: number }> {
   const form = await fillIn(await blankForm(), ['陈晓东', '摄影记者', '温州日报社', '五马街的清晨', 'https://v.douyin.com/iRNBho6u/', phone, '温州市鹿城区五马街88号', '清晨的五马街。']);
   const msg = await parseEml(eml({ messageId, attachments: [{ filename: '参赛登记表.docx', content: form }] }), { fallbackDate: NOW, limits: LIMITS, receivedAt: NOW });
-  const outcome = await ingestMessage(msg, app.deps, NOW);
+  const outcome = await ingestMessage(msg, app.deps, { now: NOW });
   const { n } = app.db.prepare("SELECT count(*) AS n FROM outbox WHERE message_id = ? AND status = 'pending'").get(outcome.id) as { n: number };
   return { status: outcome.status, codes: outcome.problems.map((p) => p.code), replies: n };
 }

@@ -44,7 +44,7 @@ async function form(values = FORM_VALUES): Promise<Buffer> {
 /** A mail through the real use case at `when`; its reply sent to the SMTP server and read back. */
 async function submit(raw: Buffer, when = NOW): Promise<{ status: string; codes: string[]; mail: ParsedMail | null }> {
   const msg = await parseEml(raw, { fallbackDate: when, limits: LIMITS, receivedAt: when });
-  const outcome = await ingestMessage(msg, app.deps, when);
+  const outcome = await ingestMessage(msg, app.deps, { now: when });
   const before = sink.messages.length;
   const deps = { db: app.db, mailer: createMailer(app.config.smtp, app.config.dataDir), from: { name: app.config.contest.name, address: app.config.mailFrom }, log: app.log };
   await deliverOutbox(deps, fixedClock(when.toISOString()), { spacingMs: 0 });
