@@ -42,13 +42,17 @@ describe('a form without a phone number, end to end', () => {
     expect(first).toEqual({ status: 'problems', codes: ['missing_field'], replies: 1 });
     // The same form again (a new Message-ID, same attachment): no second reply.
     expect(await submit('', '<again@126.com>')).toMatchObject({ replies: 0 });
-    // Fixed: complete, and receipts are off by default.
-    expect(await submit('13857712345', '<fixed@126.com>')).toEqual({ status: 'ok', codes: [], replies: 0 });
+    // Fixed: complete, so a short receipt confirms it (receipts are on by default).
+    expect(await submit('13857712345', '<fixed@126.com>')).toEqual({ status: 'ok', codes: [], replies: 1 });
 
     const deps = { db: app.db, mailer: createMailer(app.config.smtp, app.config.dataDir), from: { name: app.config.contest.name, address: app.config.mailFrom }, log: app.log };
     const report = await deliverOutbox(deps, fixedClock(NOW.toISOString()), { spacingMs: 0 });
-    expect(report.sent).toHaveLength(1);
-    expect(sink.messages).toHaveLength(1);
+    expect(report.sent).toHaveLength(2);
+    expect(sink.messages).toHaveLength(2);
+    const receipt = await sink.messages[1]!.parsed();
+    expect(receipt.inReplyTo).toBe('<fixed@126.com>');
+    expect(receipt.text).toContain('【登记状态】已登记');
+    expect(receipt.attachments).toHaveLength(0);
     const mail = await sink.messages[0]!.parsed();
     expect(sink.messages[0]!.envelope.to).toEqual(['chenxd@126.com']);
     expect(mail.inReplyTo).toBe('<first@126.com>');

@@ -127,17 +127,18 @@ describe('final: nothing can fix it', () => {
 });
 
 describe('with the organizers: a person will look', () => {
-  it('a scanned PDF form: 转人工核对, the file named, nothing asked of the submitter, no form', async () => {
+  it('a scanned PDF form: 转人工核对, the file named, nothing asked of the submitter; the Word form offered, not asked for', async () => {
     start();
     const scan = readFileSync(path.resolve('fixtures/documents/scan.pdf'));
     const { status, mail } = await submit(eml({ attachments: [{ filename: '登记表.pdf', content: scan }] }));
     expect(status).toBe('needs_person');
     expect(stateOf(mail!)).toBe('转人工核对');
     expect(mail!.text).toContain('登记表.pdf');
-    expect(mail!.text).toContain('人工核对');
+    expect(mail!.text).toContain('将由工作人员人工核对');
+    expect(mail!.text).toContain('您无需重新提交材料');
+    expect(mail!.text).toContain('不另发也没有关系');
     expect(mail!.text).not.toMatch(RESEND);
-    expect(mail!.text).not.toContain('请另发');
-    expect(mail!.attachments).toHaveLength(0);
+    expect(mail!.attachments.map((a) => a.filename)).toEqual([expect.stringMatching(/参赛登记表\.docx$/)]);
   });
 
   it('a unit the list does not know: its works are registered, the unit is checked by a person, nothing asked', async () => {
