@@ -1,14 +1,16 @@
 import { escapeHtml } from '../domain/text-safety.ts';
 import type { DigestData } from './digest-data.ts';
 import {
-  clean, describeDigest, STATE_COLOR, STATE_LABEL, type Cell, type DigestView, type Item, type Part, type Run, type UnitState,
-} from './digest-view.ts';
+  clean, STATE_COLOR, STATE_LABEL, type Cell, type DigestView, type Item, type Part, type Run, type UnitState,
+} from './digest-model.ts';
+import { describeDigest } from './digest-view.ts';
 
 /**
  * The organizers' morning mail, rendered from its one description (digest-view.ts) as HTML and as plain text.
  * Pure. The HTML is built for webmail and phones: tables at most 600 px wide, inline CSS only, no script, no remote
- * image, long values allowed to break. Every value is escaped here, and every value from mail made one line and
- * its phone numbers masked: the renderer is the last place that sees the data.
+ * image, long values allowed to break, figures never broken across lines. Every value is escaped here, and every
+ * value from mail made one line and its phone numbers masked: the renderer is the last place that sees the data.
+ * The only links are the console's own pages (WEB_BASE_URL).
  */
 
 export interface RenderedDigest {
@@ -23,7 +25,7 @@ export function renderDigest(data: DigestData, now: Date): RenderedDigest {
 }
 
 const runText = (r: Run): string => (r.mail === undefined ? r.text : clean(r.text, r.mail));
-const plain = (runs: readonly Run[]): string => runs.map(runText).join('');
+const plain = (runs: readonly Run[]): string => runs.map((r) => `${r.br ? ' · ' : ''}${runText(r)}`).join('');
 
 // ---- HTML -----------------------------------------------------------------------------------------------
 
@@ -31,10 +33,23 @@ const FONT = "font-family:-apple-system,'PingFang SC','Microsoft YaHei','Noto Sa
 // Font, colour and word breaking are inherited from the container: repeating them per cell would push a long
 // digest past Gmail's 102 KB clipping limit.
 const TD = 'padding:6px 8px;border-bottom:1px solid #eef0f3;font-size:14px;vertical-align:top;';
+const NOWRAP = 'white-space:nowrap';
+const SAFE_URL = /^https?:\/\/[^\s"'<>]+$/;
 
-function runsHtml(runs: readonly Run[]): string {
-  return runs.map((r) => (r.bold ? `<b>${escapeHtml(runText(r))}</b>` : escapeHtml(runText(r)))).join('');
+/** Our own wording with each figure (a number and its unit: 107 天, 3/5, 2024-06-10 10:00) kept on one line. */
+function oursHtml(text: string): string {
+  return escapeHtml(text).replace(/\d[\d,.:/%*-]*(?: \d[\d:]*)?(?: ?(?:天|件|个|封|条|项|名|页))?/g, (m) => `<span style="${NOWRAP}">${m}</span>`);
 }
+
+function runHtml(r: Run): string {
+  let body = r.mail === undefined ? oursHtml(r.text) : escapeHtml(runText(r));
+  if (r.href && SAFE_URL.test(r.href)) body = `<a href="${escapeHtml(r.href)}" style="color:#2f6fb3;word-break:break-all">${escapeHtml(r.href)}</a>`;
+  if (r.bold) body = `<b>${body}</b>`;
+  if (r.small) body = `<span style="font-size:12px;color:#666">${body}</span>`;
+  return `${r.br ? '<br>' : ''}${body}`;
+}
+
+const runsHtml = (runs: readonly Run[]): string => runs.map(runHtml).join('');
 
 function bar(counted: number, quota: number, state: UnitState): string {
   const pct = quota > 0 ? Math.min(100, Math.round((counted / quota) * 100)) : 100;
@@ -47,7 +62,7 @@ function cellHtml(c: Cell): string {
   if (Array.isArray(c)) return runsHtml(c);
   if ('bar' in c) return bar(c.bar.counted, c.bar.quota, c.bar.state);
   if ('badge' in c) {
-    return `<span style="display:inline-block;padding:1px 6px;border-radius:3px;font-size:12px;color:#fff;background:${STATE_COLOR[c.badge]};white-space:nowrap">${STATE_LABEL[c.badge]}</span>`;
+    return `<span style="display:inline-block;padding:1px 6px;border-radius:3px;font-size:12px;color:#fff;background:${STATE_COLOR[c.badge]};${NOWRAP}">${STATE_LABEL[c.badge]}</span>`;
   }
   return `<span style="font-size:12px;color:${c.mark.color};font-weight:bold">${escapeHtml(c.mark.text)}</span>`;
 }
@@ -62,12 +77,13 @@ function tableHtml(p: Extract<Part, { type: 'table' }>): string {
 }
 
 function itemHtml(item: Item): string {
-  const points = item.points.map((r) => `<li style="margin:0">${runsHtml([r])}</li>`).join('');
+  const points = item.points.map((r) => `<li style="margin:0">${runsHtml(r)}</li>`).join('');
+  const mark = item.mark ? ` <span style="font-size:12px;font-weight:bold;color:${item.mark.color};${NOWRAP}">${escapeHtml(item.mark.text)}</span>` : '';
   return '<div style="padding:8px 0;border-bottom:1px solid #eef0f3;font-size:14px">'
-    + `<div><b>${runsHtml(item.title)}</b> <span style="color:#888;font-size:12px;white-space:nowrap">${escapeHtml(item.ref)}</span></div>`
+    + `<div><b>${runsHtml(item.title)}</b>${mark} <span style="color:#888;font-size:12px;${NOWRAP}">${escapeHtml(item.ref)}</span></div>`
     + (item.who.length ? `<div style="color:#555;font-size:13px">${item.who.map(runsHtml).join(' · ')}</div>` : '')
     + (points ? `<ul style="margin:2px 0 0;padding-left:18px;color:#333">${points}</ul>` : '')
-    + (item.footnote !== undefined ? `<div style="font-size:12px;color:#666">${escapeHtml(item.footnote)}</div>` : '')
+    + (item.footnote ? `<div style="font-size:12px;color:#666">${runsHtml(item.footnote)}</div>` : '')
     + '</div>';
 }
 
@@ -77,23 +93,24 @@ function partHtml(p: Part): string {
     case 'subheading': return `<p style="margin:10px 0 4px;font-size:14px;font-weight:bold;color:#333">${runsHtml(p.runs)}</p>`;
     case 'items': return p.items.map(itemHtml).join('');
     case 'none': return `<p style="margin:0;font-size:14px;color:#2e7d32">${escapeHtml(p.text)}</p>`;
-    case 'remark': return `<p style="margin:6px 0 0;font-size:13px;color:#666">${escapeHtml(p.text)}</p>`;
+    case 'remark': return `<p style="margin:6px 0 0;font-size:13px;color:#666">${runsHtml(p.runs)}</p>`;
+    case 'legend': return `<ul style="margin:8px 0 0;padding-left:18px;font-size:12px;color:#666">${p.entries.map(([t, d]) => `<li style="margin:0">${escapeHtml(t)}：${escapeHtml(d)}</li>`).join('')}</ul>`;
   }
 }
 
 function toHtml(view: DigestView): string {
   const header = '<tr><td style="padding:18px 16px 6px;background:#1f3b63">'
     + `<div style="font-size:13px;color:#cfd8e6">${escapeHtml(view.header.kicker)}</div>`
-    + `<div style="font-size:20px;font-weight:bold;color:#fff;line-height:1.4">${escapeHtml(view.header.title)}</div>`
-    + `<div style="font-size:12px;color:#cfd8e6;padding-bottom:8px">${view.header.meta.map(escapeHtml).join(' · ')}</div></td></tr>`;
+    + `<div style="font-size:20px;font-weight:bold;color:#fff;line-height:1.4">${oursHtml(view.header.title)}</div>`
+    + `<div style="font-size:12px;color:#cfd8e6;padding-bottom:8px">${view.header.meta.map(oursHtml).join(' · ')}</div></td></tr>`;
   const figures = `<tr><td style="padding:12px 12px 0"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="width:100%;table-layout:fixed"><tr>`
-    + view.figures.map((f) => '<td align="center" style="width:33%;padding:10px 4px;background:#f3f6fa;border:4px solid #fff">'
-      + `<div style="font-size:12px;color:#666">${escapeHtml(f.title)}</div><div style="font-size:24px;font-weight:bold;color:#1f3b63;line-height:1.3">${escapeHtml(f.value)}</div>`
-      + `<div style="font-size:12px;color:#666">${escapeHtml(f.sub)}</div></td>`).join('')
+    + view.figures.map((f) => '<td align="center" style="width:33%;padding:10px 2px;background:#f3f6fa;border:4px solid #fff">'
+      + `<div style="font-size:12px;color:#666">${escapeHtml(f.title)}</div><div style="font-size:24px;font-weight:bold;color:#1f3b63;line-height:1.3;${NOWRAP}">${escapeHtml(f.value)}</div>`
+      + `<div style="font-size:12px;color:#666">${oursHtml(f.sub)}</div></td>`).join('')
     + '</tr></table></td></tr>';
   const sections = view.sections.map((s) => '<tr><td style="padding:18px 16px 4px">'
-    + `<h2 style="margin:0 0 8px;font-size:17px;line-height:1.4;color:#1f3b63;border-left:4px solid #2f6fb3;padding-left:8px">${escapeHtml(s.title)}</h2>`
-    + (s.note ? `<p style="margin:0 0 8px;font-size:13px;color:#666">${escapeHtml(s.note)}</p>` : '')
+    + `<h2 style="margin:0 0 8px;font-size:17px;line-height:1.4;color:#1f3b63;border-left:4px solid #2f6fb3;padding-left:8px">${oursHtml(s.title)}</h2>`
+    + (s.note ? `<p style="margin:0 0 8px;font-size:13px;color:#666">${oursHtml(s.note)}</p>` : '')
     + `${s.parts.map(partHtml).join('')}</td></tr>`);
   const footer = `<tr><td style="padding:16px;font-size:12px;color:#888">${escapeHtml(view.footer)}</td></tr>`;
   return '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
@@ -122,8 +139,8 @@ function rowText(cells: readonly Cell[]): string {
 }
 
 function itemText(item: Item): string[] {
-  const head = [item.ref, plain(item.title), ...item.who.map(plain)].join(' ');
-  return [`  ${head}`, ...item.points.map((r) => `    - ${runText(r)}`), ...(item.footnote !== undefined ? [`    ${item.footnote}`] : [])];
+  const head = [item.ref, plain(item.title), ...(item.mark ? [`[${item.mark.text}]`] : []), ...item.who.map(plain)].join(' ');
+  return [`  ${head}`, ...item.points.map((r) => `    - ${plain(r)}`), ...(item.footnote ? [`    ${plain(item.footnote)}`] : [])];
 }
 
 function partText(p: Part): string[] {
@@ -131,8 +148,9 @@ function partText(p: Part): string[] {
     case 'table': return p.rows.map(rowText);
     case 'subheading': return [`  ${plain(p.runs)}`];
     case 'items': return p.items.flatMap(itemText);
-    case 'none':
-    case 'remark': return [`  ${p.text}`];
+    case 'none': return [`  ${p.text}`];
+    case 'remark': return [`  ${plain(p.runs)}`];
+    case 'legend': return p.entries.map(([t, d]) => `  ${t}：${d}`);
   }
 }
 

@@ -25,7 +25,8 @@ export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.
 
 export interface DigestDeps {
   db: Db;
-  config: Pick<AppConfig, 'contest' | 'dataDir' | 'mailFrom' | 'digestTo'>;
+  /** `web.baseUrl` (WEB_BASE_URL): items needing a person link to the console's pages. */
+  config: Pick<AppConfig, 'contest' | 'dataDir' | 'mailFrom' | 'digestTo'> & { web?: Pick<AppConfig['web'], 'baseUrl'> };
   mailer: Mailer;
   log: Logger;
 }
@@ -49,7 +50,7 @@ export interface BuiltDigest {
 
 export async function buildDigest(db: Db, config: DigestDeps['config'], date: string, now: Date): Promise<BuiltDigest> {
   if (!isIsoDay(date)) throw new Error(`not a YYYY-MM-DD date: ${date}`);
-  const data = readDigestData(db, config.contest, date);
+  const data = readDigestData(db, config.contest, date, { webBaseUrl: config.web?.baseUrl ?? null });
   const rendered = renderDigest(data, now);
   // The attachment travels by mail like the digest: phone numbers masked there too.
   const xlsx = await renderXlsx(readExportData(db, config.contest, now), { maskPhones: true });

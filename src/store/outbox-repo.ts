@@ -253,6 +253,11 @@ export function countRepliesSent(db: Db, from: string, until: string): number {
     AND sent_at >= ? AND sent_at < ?`).get(from, until));
 }
 
+/** Receipts dropped in [from, until) (ISO instants) because they could not go out in time. */
+export function countDropped(db: Db, from: string, until: string): number {
+  return countOf(prepared(db, `SELECT count(*) AS n FROM outbox WHERE status = 'dropped' AND updated_at >= ? AND updated_at < ?`).get(from, until));
+}
+
 /** Mails waiting to go out (or going out now). */
 export function countWaitingToSend(db: Db): number {
   return countOf(prepared(db, "SELECT count(*) AS n FROM outbox WHERE status IN ('pending', 'sending')").get());

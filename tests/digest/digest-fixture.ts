@@ -52,6 +52,8 @@ export interface DigestFixture {
   waitingMessage: number;
   pdfMessage: number;
   scriptMessage: number;
+  unfetchableMessage: number;
+  lateMessage: number;
 }
 
 export async function buildDigestFixture(db: Db): Promise<DigestFixture> {
@@ -83,10 +85,17 @@ export async function buildDigestFixture(db: Db): Promise<DigestFixture> {
     [problem('needs_person', '“登记表.pdf”为 PDF 文件，将由工作人员人工核对；如方便，请另发一份 .docx 格式的参赛登记表。', { field: 'attachment', actor: 'organizer', detail: 'pdf' })],
     { receivedAt: at('2024-06-10T14:00:00') })).id;
   await storeMail(db, eml({ from: 'MAILER-DAEMON@126.com', subject: '系统退信', headers: { 'Auto-Submitted': 'auto-replied' } }), [], { receivedAt: at('2024-06-10T15:00:00') });
+  // A mail the server would not give: recorded from its envelope, for a person.
+  const unfetchableMessage = (await storeMail(db, eml({ from: 'zhao@qq.com', subject: '最美in温州+飞云江+赵七' }), [],
+    { receivedAt: at('2024-06-10T15:30:00'), status: 'unfetchable' })).id;
   await storeMail(db, eml({ from: 'ads@shop.com', subject: '优惠券', attachments: [] }), [], { receivedAt: at('2024-06-10T16:00:00') });
 
   // The 11th (after the reported day).
   await registration(db, { from: 'late@qq.com', subject: '最美in温州+明日+赵六', when: '2024-06-11T07:00:00', drafts: [draft({ title: '明日' })] });
+  // The day after the deadline: a complete form that cannot take part.
+  const tooLate = problem('late', '很抱歉，邮件于 2024年9月26日 09:00 送达，已超过征集截止时间（2024年9月25日 24:00），作品无法参加本届评选。如有疑问，请联系主办方。');
+  const lateMessage = await registration(db, { from: 'qian@163.com', subject: '最美in温州+秋日瓯江+钱八', when: '2024-09-26T09:00:00',
+    drafts: [draft({ title: '秋日瓯江', authors: ['钱八'], problems: [tooLate] })] });
 
   // The outbox: a sender held back by the cap on the 10th, and a reply whose fate is unknown.
   const base = { kind: 'reply' as const, messageId: null, fingerprint: null, day: DAY, mailDate: at('2024-06-10T12:00:00'), subject: 'Re: x', payload: '{}', raw: null };
@@ -97,5 +106,5 @@ export async function buildDigestFixture(db: Db): Promise<DigestFixture> {
   const unknown = insertOutbox(db, { ...base, recipients: ['zhang@163.com'], recipient: 'zhang@163.com', dedupeKey: 'reply:unknown',
     intentKey: 'reply:unknown', mailMessageId: '<unk@126.com>', status: 'pending', reason: 'reply' }, at('2024-06-10T12:00:00'))!;
   db.prepare("UPDATE outbox SET status = 'unknown', message_id = ?, last_error_code = 'interrupted', last_error = 'the process stopped while sending' WHERE id = ?").run(waitingMessage, unknown);
-  return { waitingMessage, pdfMessage, scriptMessage };
+  return { waitingMessage, pdfMessage, scriptMessage, unfetchableMessage, lateMessage };
 }
