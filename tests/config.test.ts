@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,5 +49,35 @@ describe('configuration', () => {
     const msg = failure({ CONFIG_DIR: dir });
     expect(msg).toMatch(/contest\.json/);
     expect(msg).toMatch(/mailbox/);
+  });
+
+  it('gives every problem code a class organizers can change, and refuses a code without one or an unknown class', () => {
+    const c = loadConfig({});
+    expect(c.contest.problemClasses).toMatchObject({ missing_field: 'must_fix', subject_format: 'advice', late: 'final', needs_person: 'organizers', unknown_unit: 'organizers' });
+    expect(c.contest.replies).toMatchObject({ sendReceipts: true, receiptMaxAgeHours: 48 });
+    expect(c.contest.judging).toEqual({ judges: 5, criteria: [{ label: '策划创意', max: 25 }, { label: '主题吻合度', max: 25 }, { label: '制作难度', max: 25 }, { label: '传播效果', max: 25 }] });
+    const rules = JSON.parse(readFileSync(path.resolve('config/contest.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+    const write = (edit: (r: typeof rules) => void) => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'ci-config-'));
+      const copy = structuredClone(rules);
+      edit(copy);
+      writeFileSync(path.join(dir, 'contest.json'), JSON.stringify(copy));
+      return dir;
+    };
+    // An organizer moves the subject's mismatch to "must fix", and names the judges.
+    const moved = loadConfig({ CONFIG_DIR: write((r) => { r.problemClasses!.subject_mismatch = 'must_fix'; r.judging!.judges = ['王老师', '李老师']; }) });
+    expect(moved.contest.problemClasses.subject_mismatch).toBe('must_fix');
+    expect(moved.contest.judging.judges).toEqual(['王老师', '李老师']);
+    expect(failure({ CONFIG_DIR: write((r) => { delete r.problemClasses!.late; }) })).toMatch(/problemClasses\.late/);
+    expect(failure({ CONFIG_DIR: write((r) => { r.problemClasses!.late = 'ignore'; }) })).toMatch(/problemClasses\.late/);
+    expect(failure({ CONFIG_DIR: write((r) => { r.judging!.judges = 0; }) })).toMatch(/judging\.judges/);
+  });
+
+  it('takes the CLI\'s language from LANG (en* → English, anything else Chinese) and the console\'s address from WEB_BASE_URL', () => {
+    expect(loadConfig({}).lang).toBe('zh');
+    expect(loadConfig({ LANG: 'en_US.UTF-8' }).lang).toBe('en');
+    expect(loadConfig({ LANG: 'C.UTF-8' }).lang).toBe('zh');
+    expect(loadConfig({ WEB_BASE_URL: 'https://zmwz.example.cn/console/' }).web.baseUrl).toBe('https://zmwz.example.cn/console');
+    expect(failure({ WEB_BASE_URL: 'zmwz.example.cn' })).toMatch(/WEB_BASE_URL/);
   });
 });

@@ -76,11 +76,11 @@ describe('the Docker image, without a Docker engine', () => {
     const e: Record<string, string> = { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env() };
     expect(e.DATA_DIR).toBe(data);
     const started = await run(bin!, [...entry, ...cmd], { cwd: app, env: e, timeout: 120_000 });
-    expect(started.stdout).toMatch(/demo: 22 new/);
+    expect(started.stdout).toMatch(/演示：新 22 封/);
 
     const health = /HEALTHCHECK[\s\S]*?CMD\s+(\[.*\])/.exec(dockerfile)![1]!;
     const [hbin, ...hargs] = (JSON.parse(health) as string[]).map(inApp);
     const r = await run(hbin!, hargs, { cwd: app, env: e, timeout: 60_000 });
-    expect(r.stdout).toMatch(/status: ok/);
+    expect(r.stdout).toMatch(/运行状态：正常/);
   }, 300_000);
 });

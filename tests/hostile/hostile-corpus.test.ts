@@ -49,7 +49,7 @@ describe(`the hostile corpus through the real pipeline (${FULL ? 'full' : 'fast 
   it('one poll, no crash: the worker exits 0 under a 4 GB address-space cap and records every message it was given', () => {
     expect(run.refused.map(({ c, error }) => `${c.id}: ${error}`), 'the IMAP server refused these').toEqual([]);
     expect({ code: run.poll.code, signal: run.poll.signal }, run.poll.stderr.slice(-3000)).toEqual({ code: 0, signal: null });
-    expect(run.poll.stdout).toMatch(new RegExp(`poll: ${run.appended.length} new, 0 already known, \\d+ failed, 0 quarantined`));
+    expect(run.poll.stdout).toMatch(new RegExp(`收信：新 ${run.appended.length} 封，已记录 0 封，失败 \\d+ 封，隔离 0 封`));
     const recorded = (run.db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
     expect(recorded).toBe(run.appended.length);
     const failures = (run.db.prepare("SELECT count(*) AS n FROM message_failures").get() as { n: number }).n;
@@ -120,8 +120,9 @@ describe(`the hostile corpus through the real pipeline (${FULL ? 'full' : 'fast 
     expect(run.cappedDigestHtml).toContain(flooder);
     const bystander = family('floods').find(({ c }) => c.kind === 'bystander-after-flood')!.c.from;
     const answered = perRecipient.get(bystander) ?? 0;
-    const dailyCapped = run.db.prepare("SELECT count(*) AS n FROM outbox WHERE recipient = ? AND reason = 'daily_cap'").get(bystander) as { n: number };
-    expect(answered + dailyCapped.n).toBe(1);
+    // Over the day's cap a reply waits for tomorrow's (pending), it is not lost.
+    const waiting = run.db.prepare("SELECT count(*) AS n FROM outbox WHERE recipient = ? AND status = 'pending'").get(bystander) as { n: number };
+    expect(answered + waiting.n).toBe(1);
   });
 
   it('the digest shows every hostile value as text: no script, event handler, remote image or javascript: link', () => {
@@ -135,7 +136,14 @@ describe(`the hostile corpus through the real pipeline (${FULL ? 'full' : 'fast 
     expect(run.exports.map((e) => e.code)).toEqual([0, 0]);
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(run.xlsxFile);
-    const ours = /^(IF\(COUNT\(G\d+:J\d+\)=0,"",SUM\(G\d+:J\d+\)\)|COUNTIF\(\$L\$2:\$L\$\d+,N\d+\)|O\d+-P\d+|SUM\(O2:O\d+\))$/;
+    // The judging sheets' own formulas: a judge's total, a judge's total on the summary, the average, the rank, the award.
+    const ours = new RegExp(`^(${[
+      String.raw`IF\(COUNT\(G\d+:J\d+\)=0,"",SUM\(G\d+:J\d+\)\)`,
+      String.raw`IF\('评分-[^'!]+'!K\d+="","",'评分-[^'!]+'!K\d+\)`,
+      String.raw`IF\(COUNT\([A-Z]+\d+:[A-Z]+\d+\)=0,"",ROUND\(AVERAGE\([A-Z]+\d+:[A-Z]+\d+\),2\)\)`,
+      String.raw`IF\([A-Z]+\d+="","",RANK\([A-Z]+\d+,\$[A-Z]+\$\d+:\$[A-Z]+\$\d+\)\)`,
+      String.raw`IF\([A-Z]+\d+="","",(IF\([A-Z]+\d+<=\d+,"[^"]+",)+""\)+`,
+    ].join('|')})$`);
     const bad: string[] = [];
     let hostileCells = 0;
     book.eachSheet((sheet) => sheet.eachRow((row) => row.eachCell((cell) => {
