@@ -10,7 +10,7 @@ import { oneLine } from '../domain/text-safety.ts';
 /** What to do about a problem the organizers handle (its class is organizers). */
 export function todoFor(p: Pick<Problem, 'code' | 'detail'>, messageId: number): string {
   switch (p.code) {
-    case 'needs_person': return '打开原邮件的附件核对内容；能确认的，请投稿人改发 Word 登记表，或在管理页面人工登记。';
+    case 'needs_person': return '打开原邮件的附件核对内容；能确认的，在管理页面记下核对结果，或请投稿人改发 Word 登记表。';
     case 'unknown_unit': return `确认是哪个定向征集单位后运行：contest-intake units alias add "${oneLine(p.detail ?? '', 40)}" <单位名称> --reprocess`;
     case 'duplicate_work': return '核对两次报送的作者和单位，确认哪一条有效，必要时联系双方。';
     default: return `打开邮件 #${messageId} 核对。`;

@@ -1,6 +1,8 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { ContestConfig } from '../config.ts';
+import { entryState, type EntryState } from '../domain/entry-state.ts';
+import type { ProblemClasses } from '../domain/problem-class.ts';
 import { unitProgress } from '../entries/unit-progress.ts';
 import type { Db } from '../store/db.ts';
 import { listEntries, type StoredEntry } from '../store/entries-repo.ts';
@@ -71,6 +73,8 @@ export interface ExportedEntry {
   address: string | null;
   intro: string | null;
   status: string;
+  /** What the status means for people (已登记, 无法参赛 …), by the classes of its problems. */
+  state: EntryState;
   problems: { code: string; field?: string }[];
   source: { messageId: number; row: number | null; form: string; sender: string | null; forwardedFrom: string | null };
   recommendedBy: string | null;
@@ -80,7 +84,7 @@ export interface ExportedEntry {
   receivedAt: string;
 }
 
-export function exportedEntry(e: StoredEntry): ExportedEntry {
+export function exportedEntry(e: StoredEntry, classes: ProblemClasses): ExportedEntry {
   return {
     id: e.id,
     title: e.title,
@@ -92,6 +96,7 @@ export function exportedEntry(e: StoredEntry): ExportedEntry {
     address: e.address,
     intro: e.intro,
     status: e.status,
+    state: entryState(e, classes),
     problems: e.problems.map((p) => ({ code: p.code, ...(p.field ? { field: p.field } : {}) })),
     source: { messageId: e.messageId, row: e.sourceRow, form: e.form, sender: e.sender, forwardedFrom: e.forwardedFrom },
     recommendedBy: e.creditedUnit ?? e.recommendedByUnit,
@@ -119,7 +124,7 @@ export async function writeFullJsonExport(db: Db, contest: ContestConfig, out: W
   const aliases = listUnitAliases(db);
   const units = exportedUnits(unitProgress(db, contest, aliases));
   await writeJsonExport(db, out, {
-    entries: () => listEntries(db, { includeSuperseded: true }).map(exportedEntry),
+    entries: () => listEntries(db, { includeSuperseded: true }).map((e) => exportedEntry(e, contest.problemClasses)),
     units: () => units.units,
     unknownUnits: () => units.unknown,
   });
