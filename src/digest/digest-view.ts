@@ -1,4 +1,4 @@
-import { addDays, chineseDay, daysBetween, localStamp } from '../domain/contest-calendar.ts';
+import { chineseDay, daysBetween, localStamp } from '../domain/contest-calendar.ts';
 import { DELIVERY_ERROR_LABELS, ENTRY_STATE_LABELS, KIND_LABELS, REPLY_LABELS, label } from '../domain/state-labels.ts';
 import { oneLine } from '../domain/text-safety.ts';
 import type { UnitRow } from '../exports/export-data.ts';
@@ -243,7 +243,7 @@ export function describeDigest(data: DigestData, now: Date): DigestView {
     },
     figures: [
       { title: '当日新作品', value: String(data.day.entries), sub: `新邮件 ${data.day.messages} 封` },
-      { title: '已登记作品', value: String(registered), sub: `截至 ${addDays(data.date, 0).slice(5)}` },
+      { title: '已登记作品', value: String(registered), sub: `截至 ${data.date.slice(5)}` },
       { title: left >= 0 ? '距截止' : '已截止', value: `${Math.abs(left)} 天`, sub: `待人工 ${data.needsPerson.length} 项` },
     ],
     sections: sections.filter((s): s is Section => s !== null),

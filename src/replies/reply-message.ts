@@ -140,9 +140,10 @@ function bodyBlocks(mail: ReceivedMail, plan: ReplyPlan, contest: ContestConfig)
   const close = [{ type: 'p', text: say.contactLine(contest) }, { type: 'p', text: say.signature(contest) }] as Block[];
   switch (plan.cls) {
     case 'must_fix': {
-      const someRegistered = /已登记 \d+ 件/.test(plan.state);
+      const { registered, needsFix } = plan.counts;
+      const intro = !registered ? say.MUST_FIX_INTRO : needsFix ? say.MUST_FIX_INTRO_SOME : say.MUST_FIX_INTRO_REGISTERED;
       const blocks: Block[] = [
-        { type: 'p', text: someRegistered ? say.MUST_FIX_INTRO_SOME : say.MUST_FIX_INTRO }, ...mustFixBlocks(plan.told, contest),
+        { type: 'p', text: intro }, ...mustFixBlocks(plan.told, contest),
         { type: 'p', text: say.resendRequest(mail, contest) },
       ];
       if (mail.kind === 'individual') blocks.push({ type: 'line', text: say.correctSubject(mail, contest) }, { type: 'p', text: say.BLANK_FORM_NOTE });

@@ -33,6 +33,8 @@ export interface ReplyPlan {
   told: Problem[];
   /** The works a receipt or an advice confirms as registered (those not confirmed before). */
   registered: ReplyWork[];
+  /** How many of the mail's current works stand registered, and how many wait for a fix. */
+  counts: { registered: number; needsFix: number };
 }
 
 export interface PlanInput {
@@ -108,10 +110,12 @@ export function planReply(input: PlanInput): ReplyPlan | null {
     if (input.works.length && !registered.length) return null;
   }
   const told = distinct(ofClass(input.problems, cls === 'receipt' ? 'advice' : cls, input.classes));
+  const current = input.works.filter((w) => w.state !== 'superseded');
   return {
     cls,
     state: late ? STATE_WORDS.ineligible : stateLine(cls, input.works),
     told: cls === 'receipt' ? [] : told,
     registered: cls === 'receipt' || cls === 'advice' ? registered : [],
+    counts: { registered: current.filter((w) => wordOf(w.state) === 'registered').length, needsFix: current.filter((w) => w.state === 'needs_fix').length },
   };
 }

@@ -81,6 +81,8 @@ export function signature(contest: ContestConfig): string {
 
 export const MUST_FIX_INTRO = '经核对，以下内容需要补充或修改，修改后才能完成登记：';
 export const MUST_FIX_INTRO_SOME = '经核对，其余作品已登记；以下内容需要补充或修改，修改后这些作品才能完成登记：';
+/** The works are registered; the mail also carried something to fix (an attachment that cannot be opened …). */
+export const MUST_FIX_INTRO_REGISTERED = '经核对，已读到的作品已登记；邮件中还有以下问题需要处理：';
 
 /** The one sentence that asks for a resend: only a must-fix reply carries it. */
 export function resendRequest(mail: MailFacts, contest: ContestConfig): string {

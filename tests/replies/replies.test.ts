@@ -182,7 +182,7 @@ describe('who is never answered', () => {
     expect(replyRecipient({ from: 'ok@qq.com', replyTo: 'no-reply@x.cn' })).toEqual({ ok: false, reason: 'robot_address' });
     expect(replyRecipient({ from: 'Chen.XD@QQ.com', replyTo: null })).toEqual({ ok: true, address: 'chen.xd@qq.com' });
     expect(() => buildReply({ from: null, replyTo: null, subject: '', messageId: null, references: [], receivedAt: NOW, kind: 'individual', title: null, creators: [] },
-      { cls: 'must_fix', state: '未登记，需补充', told: [noPhone], registered: [] }, CONTEST, 'a@b.com, c@d.com')).toThrow();
+      { cls: 'must_fix', state: '未登记，需补充', told: [noPhone], registered: [], counts: { registered: 0, needsFix: 1 } }, CONTEST, 'a@b.com, c@d.com')).toThrow();
   });
 
   it('never answers an address the classifier knows as a robot (one rule for both)', () => {
