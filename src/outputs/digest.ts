@@ -191,6 +191,7 @@ export function renderDigest(data: DigestData, now: Date): RenderedDigest {
     tr(['　有效作品', String(data.totals.validWorks)], ['left', 'right']),
     tr(['　待投稿人补充', String(data.totals.withProblems)], ['left', 'right']),
     tr(['　重复报送', String(data.totals.duplicates)], ['left', 'right']),
+    ...(data.totals.excluded ? [tr(['　组织者已排除', String(data.totals.excluded)], ['left', 'right'])] : []),
     tr(['需人工处理的邮件', String(data.totals.needsPerson)], ['left', 'right']),
   ];
 
@@ -256,7 +257,7 @@ function renderText(data: DigestData, now: Date): string {
     `  新作品条目：${data.day.entries}（有效 ${data.day.validEntries}）；已发出自动回复：${data.day.repliesSent}`,
     '',
     '【累计】',
-    `  邮件 ${data.totals.messages}；作品条目 ${data.totals.entries}；有效 ${data.totals.validWorks}；待补充 ${data.totals.withProblems}；重复 ${data.totals.duplicates}；需人工 ${data.totals.needsPerson}`,
+    `  邮件 ${data.totals.messages}；作品条目 ${data.totals.entries}；有效 ${data.totals.validWorks}；待补充 ${data.totals.withProblems}；重复 ${data.totals.duplicates}${data.totals.excluded ? `；已排除 ${data.totals.excluded}` : ''}；需人工 ${data.totals.needsPerson}`,
     '',
     '【定向征集单位进度】',
     ...data.units.map((u) => `  ${clean(u.name)}：${u.counted}/${u.quota} ${STATE_LABEL[unitState(u)]}`

@@ -70,6 +70,8 @@ export interface DigestData {
   totals: {
     messages: number; byKind: Record<string, number>; entries: number; validWorks: number; withProblems: number;
     duplicates: number; needsPerson: number;
+    /** Current works an organizer excluded in the console. */
+    excluded: number;
   };
   units: UnitRow[];
   unknownUnits: UnknownUnitRow[];
@@ -88,8 +90,11 @@ export interface ExportEntry {
   occupationUnit: string | null;
   link: string | null;
   phone: string | null;
-  status: 'valid' | 'problems' | 'duplicate' | 'superseded';
+  /** As the organizers' decisions make it: 'excluded' never counts. */
+  status: 'valid' | 'problems' | 'duplicate' | 'superseded' | 'excluded';
   problems: string[];
+  /** What people did in the console: accepted/excluded with the reason, 已核对, the latest note. */
+  review: string[];
   /** The unit credited or recommending. */
   unit: string | null;
   newEmployment: boolean;

@@ -44,6 +44,28 @@ interface EntryLite {
   merged: boolean;
   unit: string | null;
   newEmployment: boolean;
+  review: EntryReview;
+}
+
+/** What people decided about an entry in the console (migration 0007). */
+interface EntryReview {
+  checkedBy: string | null;
+  decision: 'accepted' | 'excluded' | null;
+  reason: string | null;
+  decidedBy: string | null;
+  corrected: boolean;
+  note: string | null;
+}
+
+/** The review as the lines a reader sees beside the work (the export's 核对与备注 column). */
+function reviewLines(r: EntryReview): string[] {
+  const lines: string[] = [];
+  if (r.decision === 'accepted') lines.push(`人工接受：${r.reason ?? ''}（${r.decidedBy ?? ''}）`);
+  if (r.decision === 'excluded') lines.push(`已排除：${r.reason ?? ''}（${r.decidedBy ?? ''}）`);
+  if (r.checkedBy) lines.push(`已核对（${r.checkedBy}）`);
+  if (r.corrected) lines.push('有人工更正的字段');
+  if (r.note) lines.push(`备注：${r.note}`);
+  return lines;
 }
 
 function messagesUntil(db: Db, end: string): MessageLite[] {
@@ -54,16 +76,19 @@ function messagesUntil(db: Db, end: string): MessageLite[] {
 
 function entriesUntil(db: Db, end: string): EntryLite[] {
   return (db.prepare(`SELECT id, message_id, received_at, title, authors, occupation, unit_text, primary_link, phone, status, problems,
-      duplicate_of, merged, coalesce(credited_unit, recommended_by_unit, recommender_text) AS unit, new_employment
-      FROM entries WHERE received_at < ? ORDER BY received_at, message_id, source_index`).all(end) as {
+      duplicate_of, merged, coalesce(credited_unit, recommended_by_unit, recommender_text) AS unit, new_employment,
+      checked_by, decision, decision_reason, decided_by, corrections, last_note
+      FROM reviewed_entries WHERE received_at < ? ORDER BY received_at, message_id, source_index`).all(end) as {
       id: number; message_id: number; received_at: string; title: string | null; authors: string; occupation: string | null;
       unit_text: string | null; primary_link: string | null; phone: string | null; status: EntryLite['status']; problems: string;
-      duplicate_of: number | null; merged: number; unit: string | null; new_employment: number;
+      duplicate_of: number | null; merged: number; unit: string | null; new_employment: number; checked_by: string | null;
+      decision: EntryReview['decision']; decision_reason: string | null; decided_by: string | null; corrections: number; last_note: string | null;
     }[]).map((r) => ({
     id: r.id, messageId: r.message_id, receivedAt: r.received_at, title: r.title, authors: JSON.parse(r.authors) as string[],
     occupation: r.occupation, unitText: r.unit_text, link: r.primary_link, phone: r.phone, status: r.status,
     problems: JSON.parse(r.problems) as Problem[], duplicateOf: r.duplicate_of, merged: r.merged === 1, unit: r.unit,
     newEmployment: r.new_employment === 1,
+    review: { checkedBy: r.checked_by, decision: r.decision, reason: r.decision_reason, decidedBy: r.decided_by, corrected: r.corrections > 0, note: r.last_note },
   }));
 }
 
@@ -134,7 +159,10 @@ function personItems(messages: MessageLite[], entries: EntryLite[]): PersonItem[
   for (const e of entries) {
     const m = byId.get(e.messageId);
     if (!m) continue;
+    // A work a person has checked (已核对) or decided about in the console needs nobody any more.
+    if (e.review.checkedBy || e.review.decision) continue;
     const reasons = e.problems.filter((p) => PERSON_CODES.has(p.code)).map((p) => p.message);
+    if (e.review.note) reasons.push(`备注：${e.review.note}`);
     if (e.status === 'duplicate' && !e.merged && e.duplicateOf != null) reasons.push(`与条目 #${e.duplicateOf} 为同一作品（重复报送）`);
     if (reasons.length) add(m, e.id, e.title, reasons);
   }
@@ -174,6 +202,7 @@ export function readDigestData(db: Db, contest: ContestConfig, date: string): Di
       validWorks: current.filter((e) => e.status === 'valid').length,
       withProblems: current.filter((e) => e.status === 'problems').length,
       duplicates: current.filter((e) => e.status === 'duplicate' && !e.merged).length,
+      excluded: current.filter((e) => e.status === 'excluded').length,
       needsPerson: messages.filter((m) => m.status === 'needs_person' || m.status === 'error' || m.status === 'quarantined').length,
     },
     units,
@@ -198,7 +227,7 @@ export function readExportData(db: Db, contest: ContestConfig, now: Date): Expor
     id: e.id, messageId: e.messageId, title: e.title, authors: e.authors,
     occupationUnit: [e.occupation, e.unitText].filter((v): v is string => !!v && v.trim() !== '').filter((v, i, a) => a.indexOf(v) === i).join('/') || null,
     link: e.link, phone: e.phone, status: e.status, problems: e.problems.map((p) => p.message), unit: e.unit,
-    newEmployment: e.newEmployment, receivedAt: e.receivedAt, sender: byId.get(e.messageId)?.from ?? null,
+    newEmployment: e.newEmployment, receivedAt: e.receivedAt, sender: byId.get(e.messageId)?.from ?? null, review: reviewLines(e.review),
   }));
   const exported: ExportMessage[] = messages.map((m) => ({
     id: m.id, receivedAt: m.receivedAt, from: m.from, subject: m.subject, kind: m.kind, status: m.status,
