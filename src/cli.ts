@@ -8,6 +8,8 @@ import { createLogger, type Logger } from './logger.ts';
 import { openImapSession } from './mailbox/imap-source.ts';
 import type { Command } from './commands/command.ts';
 import { reprocessCommand, unitsCommand } from './commands/units-command.ts';
+import { serveCommand, withConsole } from './commands/serve-command.ts';
+import { userCommand } from './commands/user-command.ts';
 import { dailyDigest, deliverPending, demoDigestDay, digestCommand, digestFor, exportCommand, repliesCommand } from './commands/outputs-command.ts';
 import { buildStatus, formatStatus, statusExitCode } from './outputs/status-report.ts';
 import { importFiles } from './pipeline/import-files.ts';
@@ -39,6 +41,11 @@ usage: contest-intake <command> [options]
   backup [--out FILE]          a consistent copy of the database while the worker runs (SQLite online
                                backup; default DATA_DIR/backups/contest-intake-<time>.db)
   migrate                      apply database migrations and exit
+  serve                        the organizers' web console alone (WEB_HOST:WEB_PORT, default 127.0.0.1:8080);
+                               "run" also serves it when WEB_PORT is set or with --serve (npm start)
+  user add NAME --role viewer|organizer|admin [--password-file FILE] | user list | user remove NAME
+  user password NAME [--password-file FILE]
+                               the console's accounts (without --password-file the password is asked, not echoed)
 
 Configuration comes from the environment and config/contest.json: see README.md.`;
 
@@ -159,6 +166,7 @@ commands.export = exportCommand;
 commands.replies = repliesCommand;
 commands.digest = digestCommand;
 commands.reprocess = reprocessCommand;
+Object.assign(commands, { serve: serveCommand, user: userCommand, run: withConsole(commands.run!) });
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
