@@ -54,7 +54,7 @@ export function safeFilename(name: string): { ascii: string; utf8: string } {
 export function createConsoleHandler(app: App): Hono {
   const web = app.config.web;
   const hono = new Hono();
-  const logins = new RateLimit(10, 5 * 60_000);
+  const logins = new RateLimit(20, 5 * 60_000);
   const secureOf = (c: Context): boolean =>
     web.baseUrl?.startsWith('https://') === true || (web.trustProxy && c.req.header('x-forwarded-proto') === 'https');
   const sessionCookie = (secure: boolean) => (secure ? '__Host-ci_session' : 'ci_session');
@@ -73,7 +73,8 @@ export function createConsoleHandler(app: App): Hono {
   hono.use('*', async (c, next) => {
     await next();
     c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'no-referrer');
+    // same-origin, not no-referrer: under no-referrer Chromium sends `Origin: null` with our own forms.
+    c.header('Referrer-Policy', 'same-origin');
     c.header('Cross-Origin-Opener-Policy', 'same-origin');
     c.header('Cross-Origin-Resource-Policy', 'same-origin');
     c.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');

@@ -26,7 +26,7 @@ export function Layout(props: { title: string; viewer: Viewer | null; active?: s
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
+        <meta name="referrer" content="same-origin" />
         <title>{props.title} · 作品征集后台</title>
         <link rel="stylesheet" href="/assets/console.css" />
         <script src="/assets/console.js" defer></script>

@@ -59,10 +59,10 @@ export function WorksPage(props: { viewer: Viewer; view: WorksView }) {
                 <td data-label="题目"><a href={`/works/${w.id}`}>{w.title || '（无题目）'}</a>{w.newEmployment && <span class="muted"> · 新就业</span>}</td>
                 <td data-label="作者">{w.authors.join('、')}</td>
                 <td data-label="单位">{w.unit ?? '个人'}</td>
-                <td data-label="手机">{w.phone ?? ''}</td>
+                <td data-label="手机" class="nowrap">{w.phone ?? ''}</td>
                 <td data-label="状态"><State map="entry" value={w.status} />{w.decision === 'accepted' && <span class="muted"> 人工接受</span>}{w.checkedBy && <span class="muted"> 已核对</span>}</td>
                 <td data-label="问题">{w.problems.map((p) => p.message).join('；')}</td>
-                <td data-label="收到">{localStamp(w.receivedAt, view.timezone)}</td>
+                <td data-label="收到" class="nowrap">{localStamp(w.receivedAt, view.timezone)}</td>
               </tr>
             ))}
           </tbody>
