@@ -123,7 +123,8 @@ function waitingItems(messages: MessageLite[], entries: EntryLite[], replies: Ma
     if (e.status !== 'problems') continue;
     items.push({
       messageId: e.messageId, entryId: e.id, receivedAt: e.receivedAt, sender: byId.get(e.messageId)?.from ?? null, title: e.title,
-      authors: e.authors, phone: e.phone, problems: forSubmitter(e.problems), reply: replies.get(e.messageId) ?? null,
+      authors: e.authors, phone: e.phone, problems: [...forSubmitter(e.problems), ...(e.review.note ? [`备注：${e.review.note}`] : [])],
+      reply: replies.get(e.messageId) ?? null,
     });
   }
   // Mails with no readable form (no_form, subject only …), unless the sender has since sent one that was fine.
@@ -149,8 +150,12 @@ function personItems(messages: MessageLite[], entries: EntryLite[]): PersonItem[
     for (const r of reasons) if (!item.reasons.includes(r)) item.reasons.push(r);
     items.set(m.id, item);
   };
+  // A mail whose every work a person has checked or decided about in the console needs nobody any more.
+  const looked = new Map<number, boolean>();
+  for (const e of entries) looked.set(e.messageId, (looked.get(e.messageId) ?? true) && !!(e.review.checkedBy || e.review.decision));
   for (const m of messages) {
     if (m.kind === 'automated' || m.kind === 'not_contest') continue;
+    if (looked.get(m.id)) continue;
     const reasons = m.problems.filter((p) => p.actor === 'organizer' || PERSON_CODES.has(p.code)).map((p) => p.message);
     if (m.status === 'error' || m.status === 'quarantined') reasons.push(`处理失败（${m.status}）：${m.error ?? '原因不明'}`);
     if (m.status === 'needs_person' && reasons.length === 0) reasons.push('需要人工核对');
@@ -162,8 +167,9 @@ function personItems(messages: MessageLite[], entries: EntryLite[]): PersonItem[
     // A work a person has checked (已核对) or decided about in the console needs nobody any more.
     if (e.review.checkedBy || e.review.decision) continue;
     const reasons = e.problems.filter((p) => PERSON_CODES.has(p.code)).map((p) => p.message);
-    if (e.review.note) reasons.push(`备注：${e.review.note}`);
     if (e.status === 'duplicate' && !e.merged && e.duplicateOf != null) reasons.push(`与条目 #${e.duplicateOf} 为同一作品（重复报送）`);
+    // A note travels with an item that needs a person; it does not make one.
+    if (reasons.length && e.review.note) reasons.push(`备注：${e.review.note}`);
     if (reasons.length) add(m, e.id, e.title, reasons);
   }
   return [...items.values()].sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0));
