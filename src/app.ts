@@ -1,16 +1,24 @@
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock, type Clock } from './clock.ts';
 import type { AppConfig } from './config.ts';
 import { extractMessage } from './extract/extract-message.ts';
 import { closeParsePool } from './extract/worker-pool.ts';
+import { sweepOrphanedWork } from './extract/legacy-convert.ts';
 import { createMailer, type Mailer } from './outputs/mailer.ts';
 import type { Logger } from './logger.ts';
+import { AppError } from './errors.ts';
+import type { ImapSession } from './mailbox/imap/imap-session.ts';
+import { openImapSession } from './mailbox/imap/open-session.ts';
 import { planLimitsFor, type PlanLimits } from './mailbox/message-parts.ts';
 import type { IngestDeps } from './pipeline/ingest-message.ts';
 import { Archive } from './store/archive.ts';
 import { openDatabase, type Db } from './store/db.ts';
+
+/** A document read again alone after it was quarantined gets three times the usual 20 s. */
+const PATIENT_PARSE_MS = 60_000;
 
 /** Everything a command needs, wired once: the composition root's building blocks. */
 export interface App {
@@ -23,6 +31,8 @@ export interface App {
   deps: IngestDeps;
   mailer: Mailer;
   version: string;
+  /** A new connection to the configured mailbox (IMAP_HOST); a usage error when none is configured. */
+  openMailbox(): Promise<ImapSession>;
   close(): void;
 }
 
@@ -35,10 +45,17 @@ export function createApp(config: AppConfig, log: Logger, clock: Clock = systemC
   const db = openDatabase(config.dataDir);
   const archive = new Archive(path.join(config.dataDir, 'archive'));
   const ownAddresses = [...new Set([config.contest.mailbox, config.mailFrom, config.imap?.user].filter((a): a is string => !!a && a.includes('@')))];
-  const deps: IngestDeps = { db, archive, contest: config.contest, ownAddresses, mailFrom: config.mailFrom, extract: (msg) => extractMessage(msg, { contest: config.contest, heapMb: config.parseHeapMb }), log };
+  const deps: IngestDeps = { db, archive, contest: config.contest, ownAddresses, mailFrom: config.mailFrom, extract: (msg, o) => extractMessage(msg, { contest: config.contest, heapMb: config.parseHeapMb, ...(o?.patient ? { timeoutMs: PATIENT_PARSE_MS } : {}) }), log };
   const mailer = createMailer(config.smtp, config.dataDir);
+  // LibreOffice folders a killed run left behind (the sweep leaves a live process's alone).
+  void sweepOrphanedWork(tmpdir()).catch(() => undefined);
   return {
     config, log, db, archive, clock, limits: planLimitsFor(config.partMaxBytes), deps, mailer, version: VERSION,
+    openMailbox: () => {
+      const imap = config.imap;
+      if (!imap) return Promise.reject(new AppError('usage', 'IMAP is not configured (set IMAP_HOST, IMAP_USER, IMAP_PASS)'));
+      return openImapSession(imap, log.child({ module: 'imap' }), { limits: planLimitsFor(config.partMaxBytes), version: VERSION, supportEmail: config.contest.mailbox });
+    },
     close: () => {
       mailer.close();
       if (db.open) db.close();

@@ -5,7 +5,6 @@ import { createApp, VERSION, type App } from './app.ts';
 import { loadConfig, type AppConfig } from './config.ts';
 import { AppError, describeError, isAppError, isConfigError, isUsageError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { openImapSession } from './mailbox/imap-source.ts';
 import type { Command } from './commands/command.ts';
 import { reprocessCommand, unitsCommand } from './commands/units-command.ts';
 import { serveCommand, withConsole } from './commands/serve-command.ts';
@@ -36,8 +35,11 @@ usage: contest-intake <command> [options]
   units                        each directed unit's progress against its quota; unknown units
   units alias add <as written> <unit> [--reprocess]
                                map a unit's spelling to a configured unit (also: alias list, alias remove)
+  reconcile                    take the messages the mailbox has below the position and the record does not
+                               (status reports them as gaps)
   reprocess [--id N] [--include-quarantined]
-                               extract and validate again from the archive after a rule or alias change
+                               extract and validate again from the archive after a rule or alias change;
+                               --id of a quarantined or unfetchable message reads it again from the mailbox
   backup [--out FILE]          a consistent copy of the database while the worker runs (SQLite online
                                backup; default DATA_DIR/backups/contest-intake-<time>.db)
   migrate                      apply database migrations and exit
@@ -50,23 +52,21 @@ usage: contest-intake <command> [options]
 Configuration comes from the environment and config/contest.json: see README.md.`;
 
 
-function sessionOpener(app: App) {
-  const imap = app.config.imap;
-  if (!imap) throw new AppError('usage', 'IMAP is not configured (set IMAP_HOST, IMAP_USER, IMAP_PASS)');
-  return () => openImapSession(imap, app.log.child({ module: 'imap' }), {
-    limits: app.limits, version: app.version, supportEmail: app.config.contest.mailbox,
-  });
-}
-
-async function pollOnce(app: App, signal?: AbortSignal): Promise<PollReport> {
+async function pollOnce(app: App, signal?: AbortSignal, mode: 'poll' | 'reconcile' = 'poll'): Promise<PollReport> {
   const started = Date.now();
   const progress = progressReporter(app.log);
-  const report = await pollMailbox(sessionOpener(app), app.deps, app.clock, {
-    batchSize: app.config.pollBatch, maxAttempts: 3, signal, onProgress: progress,
+  const report = await pollMailbox(() => app.openMailbox(), app.deps, app.clock, {
+    batchSize: app.config.pollBatch, maxAttempts: 3, partMaxBytes: app.config.partMaxBytes, signal, onProgress: progress, mode,
   });
   const seconds = (Date.now() - started) / 1000;
-  app.log.info({ ...report, seconds, perSecond: report.fetched ? +(report.fetched / seconds).toFixed(1) : 0 }, 'poll finished');
+  app.log.info({ ...report, failures: report.failures.length, seconds, perSecond: report.fetched ? +(report.fetched / seconds).toFixed(1) : 0 }, 'poll finished');
   return report;
+}
+
+function describePoll(r: PollReport): string {
+  return `${r.fetched} new, ${r.known} already known, ${r.failed} failed, ${r.quarantined} quarantined, ${r.unfetchable} unfetchable, `
+    + `${r.vanished} vanished${r.reconnects ? `, ${r.reconnects} reconnections` : ''}${r.retried ? `, ${r.retried} retried (${r.recovered} read in full)` : ''}`
+    + `${r.uidValidityChanged ? ' (UIDVALIDITY changed: rescanned)' : ''}${r.gaps ? `; ${r.gaps} UIDs below the position are not recorded: run \`contest-intake reconcile\`` : ''}`;
 }
 
 function progressReporter(log: Logger): (done: number, total: number) => void {
@@ -125,8 +125,16 @@ const commands: Record<string, Command> = {
     if (sent.sent.length || sent.retrying.length || sent.failed.length) {
       console.log(`replies: ${sent.sent.length} sent, ${sent.retrying.length} to retry, ${sent.failed.length} failed`);
     }
-    console.log(`poll: ${r.fetched} new, ${r.known} already known, ${r.failed} failed, ${r.quarantined} quarantined, ${r.vanished} vanished${r.uidValidityChanged ? ' (UIDVALIDITY changed: rescanned)' : ''}`);
+    console.log(`poll: ${describePoll(r)}`);
     return 0;
+  },
+
+  async reconcile(app) {
+    if (!app.config.imap) throw new AppError('usage', 'reconcile reads the IMAP mailbox: set IMAP_HOST, IMAP_USER and IMAP_PASS');
+    const r = await pollOnce(app, undefined, 'reconcile');
+    console.log(`reconcile: ${r.listed} UIDs below the position were missing; ${describePoll(r)}`);
+    await deliverPending(app);
+    return r.gaps ? 1 : 0;
   },
 
   async import(app, args) {

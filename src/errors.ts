@@ -61,6 +61,8 @@ export const isConfigError = (err: unknown): boolean => hasCode(err, 'config_inv
 export const isAuthError = (err: unknown): boolean => hasCode(err, 'imap_auth') || hasCode(err, 'smtp_auth');
 export const isUnknownMigration = (err: unknown): boolean => hasCode(err, 'db_unknown_migration');
 export const isVanished = (err: unknown): boolean => hasCode(err, 'message_vanished');
+/** The IMAP connection broke or stopped answering: what it said last cannot be trusted, a new one may do better. */
+export const isConnectionLost = (err: unknown): boolean => hasCode(err, 'imap_unavailable') || hasCode(err, 'timeout');
 export const isRetryable = (err: unknown): boolean => isAppError(err) && err.retryable;
 export const isUsageError = (err: unknown): boolean => hasCode(err, 'usage');
 

@@ -10,7 +10,7 @@ import { ImapFlow } from 'imapflow';
 import { createApp, VERSION } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
-import { openImapSession } from '../../src/mailbox/imap-source.ts';
+import { openImapSession } from '../../src/mailbox/imap/open-session.ts';
 import { pollMailbox } from '../../src/pipeline/poll-mailbox.ts';
 import { report } from '../lib/contender-io.ts';
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
-import { access, cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { access, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -120,12 +120,20 @@ export async function lockDownProfile(profile: string): Promise<void> {
   await writeFile(file, `${base}${lockdownItems()}</oor:items>\n`, { mode: 0o600 });
 }
 
+/**
+ * soffice runs in a process group of its own (so a timeout kills oosplash and soffice.bin together), which also
+ * means it would outlive us: a SIGKILL of the worker leaves its conversions running. So it is started under a
+ * small shell that holds a pipe from us and kills the whole group when the pipe ends, which the kernel does when
+ * this process dies, however it dies.
+ */
+const WATCHDOG = 'exec 3<&0 0</dev/null; "$@" 3<&- & child=$!; (read -r _ <&3; kill -KILL 0) & wait "$child"';
+
 function runSoffice(binary: string, args: string[], home: string, timeoutMs: number): Promise<{ code: number | null; timedOut: boolean; stderr: string }> {
   return new Promise((resolve) => {
     const dead = `http://${DEAD_PROXY.host}:${DEAD_PROXY.port}`;
-    const child = spawn(binary, args, {
+    const child = spawn('/bin/sh', ['-c', WATCHDOG, 'contest-intake-soffice', binary, ...args], {
       detached: true,
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['pipe', 'ignore', 'pipe'],
       // The proxy variables catch any component that reads the environment instead of the profile.
       env: { ...process.env, HOME: home, TMPDIR: home, SAL_USE_VCLPLUGIN: 'svp', http_proxy: dead, https_proxy: dead, ftp_proxy: dead,
         HTTP_PROXY: dead, HTTPS_PROXY: dead, no_proxy: '', NO_PROXY: '' },
@@ -133,15 +141,48 @@ function runSoffice(binary: string, args: string[], home: string, timeoutMs: num
     let stderr = '';
     let timedOut = false;
     child.stderr?.on('data', (d: Buffer) => { if (stderr.length < 2000) stderr += d.toString('utf8'); });
+    child.stdin?.on('error', () => undefined);
     const timer = setTimeout(() => { timedOut = true; killGroup(child.pid); }, timeoutMs);
     child.on('error', (err) => { clearTimeout(timer); resolve({ code: null, timedOut, stderr: err.message }); });
-    child.on('close', (code) => {
+    child.on('exit', (code) => {
       clearTimeout(timer);
-      // oosplash may leave soffice.bin behind; the group goes with it.
+      // oosplash may leave soffice.bin behind, and the watchdog waits on its pipe: the group goes with them.
       killGroup(child.pid);
+      child.stdin?.destroy();
       resolve({ code, timedOut, stderr });
     });
   });
+}
+
+/** Work folders carry our pid, so that the ones a killed process left behind can be told from a live one's. */
+const WORK_PREFIX = 'contest-lo-';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const swept = new Set<string>();
+
+/**
+ * Removes the conversion folders and profile copies of processes that are gone (killed before their `finally`
+ * ran). Once per temp folder per process; never touches a live process's folders.
+ */
+export async function sweepOrphanedWork(tempDir: string): Promise<string[]> {
+  if (swept.has(tempDir)) return [];
+  swept.add(tempDir);
+  const removed: string[] = [];
+  const names = await readdir(tempDir).catch(() => [] as string[]);
+  for (const name of names) {
+    const m = /^contest-lo-(?:profile-)?(\d+)-/.exec(name);
+    if (!m || Number(m[1]) === process.pid || isAlive(Number(m[1]))) continue;
+    await rm(path.join(tempDir, name), { recursive: true, force: true }).then(() => removed.push(name), () => undefined);
+  }
+  return removed;
 }
 
 export async function convertWithLibreOffice(bytes: Buffer, from: ConvertSource, to: ConvertTarget, opts: LibreOfficeOptions = {}): Promise<ConvertResult> {
@@ -151,8 +192,10 @@ export async function convertWithLibreOffice(bytes: Buffer, from: ConvertSource,
   const timeoutMs = opts.timeoutMs ?? DEFAULTS.timeoutMs;
   const maxOutput = opts.maxOutputBytes ?? DEFAULTS.maxOutputBytes;
 
+  const tempDir = opts.tempDir ?? tmpdir();
+  await sweepOrphanedWork(tempDir);
   return slot(opts.concurrency ?? DEFAULTS.concurrency, async () => {
-    const work = await mkdtemp(path.join(opts.tempDir ?? tmpdir(), 'contest-lo-'));
+    const work = await mkdtemp(path.join(tempDir, `${WORK_PREFIX}${process.pid}-`));
     try {
       const profile = path.join(work, 'profile');
       const outDir = path.join(work, 'out');
@@ -173,7 +216,7 @@ export async function convertWithLibreOffice(bytes: Buffer, from: ConvertSource,
       if (size > maxOutput) return { ok: false, reason: 'too_large', detail: `converted file ${size} bytes > ${maxOutput}`, ms };
       if (!template && !templates.has(binary) && !copying.has(binary)) {
         copying.add(binary);
-        const keep = await mkdtemp(path.join(opts.tempDir ?? tmpdir(), 'contest-lo-profile-'));
+        const keep = await mkdtemp(path.join(tempDir, `${WORK_PREFIX}profile-${process.pid}-`));
         await cp(profile, keep, { recursive: true }).then(() => templates.set(binary, keep), () => rm(keep, { recursive: true, force: true }));
         copying.delete(binary);
       }

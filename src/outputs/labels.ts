@@ -5,7 +5,7 @@ export const KIND_LABELS: Record<string, string> = {
 };
 
 export const MESSAGE_STATUS_LABELS: Record<string, string> = {
-  ok: '材料完整', problems: '待投稿人补充', needs_person: '需人工处理', ignored: '已忽略', error: '处理失败', quarantined: '已隔离',
+  ok: '材料完整', problems: '待投稿人补充', needs_person: '需人工处理', ignored: '已忽略', error: '处理失败', quarantined: '已隔离', unfetchable: '无法取回',
 };
 
 export const ENTRY_STATUS_LABELS: Record<string, string> = {

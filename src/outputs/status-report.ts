@@ -1,7 +1,7 @@
 import type { Db } from '../store/db.ts';
-import {
-  allPositions, countsByKind, countsByStatus, lastFailedPollRun, lastGoodPollRun, lastPollRun, type PollRunRow, type Position,
-} from '../store/messages-repo.ts';
+import { allPositions, type MailboxState } from '../store/mailbox-state-repo.ts';
+import { countsByKind, countsByStatus } from '../store/messages-repo.ts';
+import { lastFailedPollRun, lastGoodPollRun, lastPollRun, type PollRunRow } from '../store/poll-runs-repo.ts';
 
 export type Health = 'ok' | 'never_polled' | 'stale' | 'failing' | 'auth_failed';
 
@@ -11,7 +11,9 @@ export interface StatusReport {
   lastPoll: PollRunRow | null;
   lastGoodPoll: PollRunRow | null;
   lastError: { at: string; code: string | null; message: string | null } | null;
-  positions: Position[];
+  positions: MailboxState[];
+  /** UIDs below a mailbox's mark that the mailbox has and the record does not: lost until `reconcile` takes them. */
+  gaps: number;
   messages: { total: number; byKind: Record<string, number>; byStatus: Record<string, number> };
 }
 
@@ -23,13 +25,18 @@ export function buildStatus(db: Db, opts: { mode: 'imap' | 'demo'; now: Date; st
   const byKind = countsByKind(db);
   const byStatus = countsByStatus(db);
   const total = Object.values(byKind).reduce((a, b) => a + b, 0);
+  const positions = allPositions(db);
+  const gaps = positions.reduce((n, p) => n + p.gaps, 0);
+  const health = judgeHealth(lastPoll, lastGoodPoll, opts.now, opts.staleAfterMinutes);
   return {
     mode: opts.mode,
-    health: judgeHealth(lastPoll, lastGoodPoll, opts.now, opts.staleAfterMinutes),
+    // Messages the mailbox has and the record does not are a failure whatever the last poll said.
+    health: gaps > 0 && health === 'ok' ? 'failing' : health,
     lastPoll,
     lastGoodPoll,
     lastError: failed ? { at: failed.finishedAt ?? failed.startedAt, code: failed.errorCode, message: failed.error } : null,
-    positions: allPositions(db),
+    positions,
+    gaps,
     messages: { total, byKind, byStatus },
   };
 }
@@ -50,7 +57,8 @@ export function formatStatus(s: StatusReport): string {
     `last poll:      ${s.lastPoll ? `${s.lastPoll.startedAt} ${s.lastPoll.status} (${s.lastPoll.source}; ${s.lastPoll.fetched} new, ${s.lastPoll.known} known, ${s.lastPoll.failed} failed)` : 'never'}`,
     `last good poll: ${s.lastGoodPoll ? s.lastGoodPoll.finishedAt ?? s.lastGoodPoll.startedAt : 'never'}`,
     `last error:     ${s.lastError ? `${s.lastError.at} [${s.lastError.code}] ${s.lastError.message}` : 'none'}`,
-    ...s.positions.map((p) => `position:       ${p.mailbox} UIDVALIDITY ${p.uidValidity}, last UID ${p.lastUid}`),
+    ...s.positions.map((p) => `position:       ${p.mailbox} UIDVALIDITY ${p.uidValidity}, everything up to UID ${p.lastUid} recorded`
+      + (p.gaps ? `; ${p.gaps} UIDs below it NOT recorded (${p.gapUids.slice(0, 10).join(', ')}${p.gaps > 10 ? ', …' : ''}): run \`contest-intake reconcile\`` : '')),
     `messages:       ${s.messages.total} (${Object.entries(s.messages.byKind).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'})`,
     `by status:      ${Object.entries(s.messages.byStatus).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
   ];

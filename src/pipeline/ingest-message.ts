@@ -7,8 +7,10 @@ import type { IncomingMessage } from '../mailbox/incoming-message.ts';
 import type { Archive } from '../store/archive.ts';
 import type { Db } from '../store/db.ts';
 import { deleteEntriesOfMessage, recordEntries } from '../store/entries-repo.ts';
+import { clearAttempts } from '../store/attempts-repo.ts';
+import { setPosition } from '../store/mailbox-state-repo.ts';
 import {
-  clearAttempts, insertMessage, setPosition, toStoredAttachments, updateVerdict, type MessageRecord, type MessageStatus,
+  insertMessage, replaceMessage, toStoredAttachments, updateVerdict, type MessageRecord, type MessageStatus,
 } from '../store/messages-repo.ts';
 import { listUnitAliases } from '../store/units-repo.ts';
 import { mergeProblems, recommendingUnit, refineKind, statusOf, type RecommendingUnit } from '../validate/message-verdict.ts';
@@ -23,14 +25,34 @@ export interface IngestDeps {
   ownAddresses: string[];
   /** MAIL_FROM: sender of replies, and the domain of their Message-IDs. */
   mailFrom: string;
-  extract: (msg: IncomingMessage) => Promise<ExtractionResult>;
+  /** Reads the forms of a message; `patient` gives each document a longer time box (a retry of a quarantined message). */
+  extract: (msg: IncomingMessage, opts?: { patient?: boolean }) => Promise<ExtractionResult>;
   log: Logger;
 }
 
+/** Where a message sits in the mailbox, and where recording it moves the mailbox's contiguous mark. */
 export interface MailboxPosition {
   mailbox: string;
   uidValidity: number;
   uid: number;
+  /** The mark once this message is recorded: its own UID when everything listed before it is settled. */
+  mark: number;
+}
+
+/** What is known of a message without its body: enough to record it for a person. */
+export type UnprocessableEnvelope = Pick<IncomingMessage, 'origin' | 'receivedAt' | 'size' | 'rawHeaders' | 'headers' | 'contentHash'>;
+
+/** The record and the mark move together, in the caller's transaction. */
+function settle(db: Db, position: MailboxPosition | undefined, now: Date): void {
+  if (!position) return;
+  setPosition(db, { mailbox: position.mailbox, uidValidity: position.uidValidity, lastUid: position.mark }, now);
+  clearAttempts(db, position);
+}
+
+function writeRecord(db: Db, record: MessageRecord, now: Date, replacing: number | undefined): number {
+  if (replacing === undefined) return insertMessage(db, record, now);
+  replaceMessage(db, replacing, record, now);
+  return replacing;
 }
 
 export interface IngestOutcome {
@@ -96,24 +118,21 @@ function replyContext(msg: IncomingMessage, a: Assessment): ReturnType<typeof re
  * transaction) → reply. Everything before the transaction is free of side effects but the content-addressed
  * archive, so a crash anywhere leaves either nothing or the whole message recorded.
  */
-export async function ingestMessage(msg: IncomingMessage, deps: IngestDeps, now: Date, position?: MailboxPosition): Promise<IngestOutcome> {
+export async function ingestMessage(msg: IncomingMessage, deps: IngestDeps, now: Date, position?: MailboxPosition, replacing?: number): Promise<IngestOutcome> {
   const assessment = await assessMessage(msg, deps);
   const { classification } = assessment;
   const record = describe(msg, await archiveParts(msg, deps.archive), classification,
     statusOf(classification.kind, assessment.ownProblems, assessment.extraction.manualReview.length), assessment.ownProblems);
 
   const outcome = deps.db.transaction(() => {
-    const id = insertMessage(deps.db, record, now);
+    const id = writeRecord(deps.db, record, now, replacing);
     const verdict = recordAssessment(deps.db, id, msg, assessment, now);
     // The intent to answer commits with the message: a crash leaves both or neither, never a reply without a record.
     enqueueReply(deps.db, {
       messageId: id, classification, status: verdict.status, problems: verdict.problems,
       mail: replyContext(msg, assessment),
     }, { contest: deps.contest, mailFrom: deps.mailFrom, ownAddresses: deps.ownAddresses }, now);
-    if (position) {
-      setPosition(deps.db, { mailbox: position.mailbox, uidValidity: position.uidValidity, lastUid: position.uid }, now);
-      clearAttempts(deps.db, position);
-    }
+    settle(deps.db, position, now);
     return { id, classification, ...verdict };
   }).immediate();
 
@@ -171,16 +190,17 @@ function describe(msg: IncomingMessage, keys: ArchiveKeys, c: Classification, st
 }
 
 /**
- * A message we could not process (a parser bug, or one that crashed the worker again and again) is still
- * recorded, with what its headers tell, so it is never lost and never blocks the messages after it.
+ * A message we could not process (a parser bug, one that crashed the worker again and again, one the server would
+ * not give) is still recorded, with what its headers tell, so it is never lost and never blocks the messages after it.
  */
 export function recordUnprocessable(
-  msg: Pick<IncomingMessage, 'origin' | 'receivedAt' | 'size' | 'rawHeaders' | 'headers' | 'contentHash'>,
+  msg: UnprocessableEnvelope,
   deps: Pick<IngestDeps, 'db' | 'archive' | 'contest' | 'ownAddresses' | 'log'>,
   now: Date,
-  status: 'error' | 'quarantined',
+  status: 'error' | 'quarantined' | 'unfetchable',
   error: string,
-  position?: MailboxPosition,
+  position?: MailboxPosition | null,
+  replacing?: number,
 ): number {
   const asMessage: IncomingMessage = { ...msg, text: null, html: null, attachments: [] };
   const classification = classifyMessage(asMessage, deps.contest, deps.ownAddresses);
@@ -189,11 +209,8 @@ export function recordUnprocessable(
   const record = describe(asMessage, keys, classification, status, classification.problems);
   record.error = error.slice(0, 2000);
   const id = deps.db.transaction(() => {
-    const messageId = insertMessage(deps.db, record, now);
-    if (position) {
-      setPosition(deps.db, { mailbox: position.mailbox, uidValidity: position.uidValidity, lastUid: position.uid }, now);
-      clearAttempts(deps.db, position);
-    }
+    const messageId = writeRecord(deps.db, record, now, replacing);
+    settle(deps.db, position ?? undefined, now);
     return messageId;
   }).immediate();
   deps.log.warn({ id, uid: msg.origin.uid, status, error: error.slice(0, 200) }, 'message recorded without processing');

@@ -22,7 +22,10 @@ export async function reprocessAll(deps: IngestDeps, clock: Clock, opts: { inclu
   const only = opts.onlyIds ? new Set(opts.onlyIds) : null;
   for (const row of iterateMessages(deps.db)) {
     report.seen++;
-    if ((only && !only.has(row.id)) || (row.status === 'quarantined' && !opts.includeQuarantined)) {
+    // Quarantined and unfetchable messages have nothing but their headers in the archive: they are read again from
+    // the mailbox (`reprocess --id`, or the daily retry), not from here, unless asked for.
+    const envelopeOnly = row.status === 'quarantined' || row.status === 'unfetchable';
+    if ((only && !only.has(row.id)) || (envelopeOnly && !opts.includeQuarantined)) {
       report.skipped++;
       continue;
     }

@@ -158,6 +158,7 @@ function personItems(messages: MessageLite[], entries: EntryLite[]): PersonItem[
     if (looked.get(m.id)) continue;
     const reasons = m.problems.filter((p) => p.actor === 'organizer' || PERSON_CODES.has(p.code)).map((p) => p.message);
     if (m.status === 'error' || m.status === 'quarantined') reasons.push(`处理失败（${m.status}）：${m.error ?? '原因不明'}`);
+    if (m.status === 'unfetchable') reasons.push(`邮件内容无法从邮箱服务器取回（已记录信封，次日自动重试；请在网页邮箱中查看原邮件）：${m.error ?? '原因不明'}`);
     if (m.status === 'needs_person' && reasons.length === 0) reasons.push('需要人工核对');
     if (reasons.length) add(m, null, null, reasons);
   }
@@ -209,7 +210,7 @@ export function readDigestData(db: Db, contest: ContestConfig, date: string): Di
       withProblems: current.filter((e) => e.status === 'problems').length,
       duplicates: current.filter((e) => e.status === 'duplicate' && !e.merged).length,
       excluded: current.filter((e) => e.status === 'excluded').length,
-      needsPerson: messages.filter((m) => m.status === 'needs_person' || m.status === 'error' || m.status === 'quarantined').length,
+      needsPerson: messages.filter((m) => m.status === 'needs_person' || m.status === 'error' || m.status === 'quarantined' || m.status === 'unfetchable').length,
     },
     units,
     unknownUnits: unknown,

@@ -4,13 +4,7 @@ import type { IncomingMessage } from '../mailbox/incoming-message.ts';
 import type { MessageKind } from '../classify/classify-message.ts';
 import type { Problem } from '../validate/problem.ts';
 
-export type MessageStatus = 'ok' | 'problems' | 'needs_person' | 'ignored' | 'error' | 'quarantined';
-
-export interface Position {
-  mailbox: string;
-  uidValidity: number;
-  lastUid: number;
-}
+export type MessageStatus = 'ok' | 'problems' | 'needs_person' | 'ignored' | 'error' | 'quarantined' | 'unfetchable';
 
 export interface StoredAttachment {
   part: string;
@@ -48,20 +42,6 @@ export interface MessageRecord {
   attachments: StoredAttachment[];
 }
 
-export function getPosition(db: Db, mailbox: string): Position | null {
-  const row = prepared(db, 'SELECT mailbox, uid_validity, last_uid FROM mailbox_state WHERE mailbox = ?').get(mailbox) as
-    { mailbox: string; uid_validity: number; last_uid: number } | undefined;
-  return row ? { mailbox: row.mailbox, uidValidity: row.uid_validity, lastUid: row.last_uid } : null;
-}
-
-export function setPosition(db: Db, pos: Position, now: Date): void {
-  prepared(db, `INSERT INTO mailbox_state (mailbox, uid_validity, last_uid, updated_at) VALUES (?, ?, ?, ?)
-    ON CONFLICT (mailbox) DO UPDATE SET uid_validity = excluded.uid_validity,
-      last_uid = CASE WHEN mailbox_state.uid_validity = excluded.uid_validity THEN max(mailbox_state.last_uid, excluded.last_uid) ELSE excluded.last_uid END,
-      updated_at = excluded.updated_at`)
-    .run(pos.mailbox, pos.uidValidity, pos.lastUid, now.toISOString());
-}
-
 export function findByHash(db: Db, contentHash: string): { id: number; mailbox: string | null; uidValidity: number | null; uid: number | null } | null {
   const row = prepared(db, 'SELECT id, mailbox, uid_validity, uid FROM messages WHERE content_hash = ?').get(contentHash) as
     { id: number; mailbox: string | null; uid_validity: number | null; uid: number | null } | undefined;
@@ -81,80 +61,55 @@ export function insertMessage(db: Db, r: MessageRecord, now: Date): number {
       @receivedAt, @size, @kind, @kindReason, @status, @problems, @error, @headersKey, @textKey, @htmlKey, @now, @now)`)
     .run({ ...r, receivedAt: r.receivedAt.toISOString(), problems: JSON.stringify(r.problems), now: now.toISOString(), attachments: undefined });
   const id = Number(info.lastInsertRowid);
+  insertAttachments(db, id, r.attachments);
+  return id;
+}
+
+function insertAttachments(db: Db, id: number, attachments: readonly StoredAttachment[]): void {
   const att = prepared(db, `INSERT INTO attachments (message_id, part, filename, content_type, size, inline, downloaded, skipped, sha256, forwarded_from)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  for (const a of r.attachments) {
+  for (const a of attachments) {
     att.run(id, a.part, a.filename, a.contentType, a.size, a.inline ? 1 : 0, a.downloaded ? 1 : 0, a.skipped, a.sha256, a.forwardedFrom);
   }
-  return id;
+}
+
+/**
+ * A quarantined or unfetchable message that a later try could read: its placeholder row becomes the full
+ * record, under the same id (links to it stay valid).
+ */
+export function replaceMessage(db: Db, id: number, r: MessageRecord, now: Date): void {
+  prepared(db, `UPDATE messages SET content_hash = @contentHash, message_id = @messageId, mailbox = @mailbox, uid_validity = @uidValidity,
+      uid = @uid, source_file = @sourceFile, from_address = @fromAddress, from_name = @fromName, reply_to = @replyTo, subject = @subject,
+      received_at = @receivedAt, size = @size, kind = @kind, kind_reason = @kindReason, status = @status, problems = @problems, error = @error,
+      headers_key = @headersKey, text_key = @textKey, html_key = @htmlKey, processed_at = @now
+    WHERE id = @id`)
+    .run({ ...r, id, receivedAt: r.receivedAt.toISOString(), problems: JSON.stringify(r.problems), now: now.toISOString(), attachments: undefined });
+  prepared(db, 'DELETE FROM attachments WHERE message_id = ?').run(id);
+  insertAttachments(db, id, r.attachments);
+}
+
+/** Quarantined and unfetchable messages of a mailbox not tried since `before` (never tried: due at once). */
+export function dueForRetry(db: Db, mailbox: string, uidValidity: number, before: Date): { id: number; uid: number; status: MessageStatus }[] {
+  return prepared(db, `SELECT id, uid, status FROM messages WHERE status IN ('quarantined', 'unfetchable') AND mailbox = ? AND uid_validity = ?
+      AND uid IS NOT NULL AND (retried_at IS NULL OR retried_at < ?) ORDER BY uid`)
+    .all(mailbox, uidValidity, before.toISOString()) as { id: number; uid: number; status: MessageStatus }[];
+}
+
+/** Committed before a retry starts: a retry that kills the worker is not started again until the next day. */
+export function markRetried(db: Db, id: number, now: Date): void {
+  prepared(db, 'UPDATE messages SET retried_at = ? WHERE id = ?').run(now.toISOString(), id);
+}
+
+export function messageIdentity(db: Db, id: number): { id: number; mailbox: string | null; uidValidity: number | null; uid: number | null; status: MessageStatus } | null {
+  const row = prepared(db, 'SELECT id, mailbox, uid_validity AS uidValidity, uid, status FROM messages WHERE id = ?').get(id) as
+    { id: number; mailbox: string | null; uidValidity: number | null; uid: number | null; status: MessageStatus } | undefined;
+  return row ?? null;
 }
 
 /** `reprocess` rewrites the verdict of a message already stored; its identity and archive keys never change. */
 export function updateVerdict(db: Db, id: number, v: Pick<MessageRecord, 'kind' | 'kindReason' | 'status' | 'problems' | 'error'>, now: Date): void {
   prepared(db, 'UPDATE messages SET kind = ?, kind_reason = ?, status = ?, problems = ?, error = ?, processed_at = ? WHERE id = ?')
     .run(v.kind, v.kindReason, v.status, JSON.stringify(v.problems), v.error, now.toISOString(), id);
-}
-
-// ---- failures and quarantine -------------------------------------------------------------------------------
-
-/** Counted and committed before the risky work, so a message that crashes the process is still counted. */
-export function noteAttempt(db: Db, pos: { mailbox: string; uidValidity: number; uid: number }, what: string, now: Date): number {
-  prepared(db, `INSERT INTO message_failures (mailbox, uid_validity, uid, attempts, last_error, updated_at) VALUES (?, ?, ?, 1, ?, ?)
-    ON CONFLICT (mailbox, uid_validity, uid) DO UPDATE SET attempts = attempts + 1, last_error = excluded.last_error, updated_at = excluded.updated_at`)
-    .run(pos.mailbox, pos.uidValidity, pos.uid, what, now.toISOString());
-  const row = prepared(db, 'SELECT attempts FROM message_failures WHERE mailbox = ? AND uid_validity = ? AND uid = ?')
-    .get(pos.mailbox, pos.uidValidity, pos.uid) as { attempts: number };
-  return row.attempts;
-}
-
-export function attemptsOf(db: Db, pos: { mailbox: string; uidValidity: number; uid: number }): number {
-  const row = prepared(db, 'SELECT attempts FROM message_failures WHERE mailbox = ? AND uid_validity = ? AND uid = ?')
-    .get(pos.mailbox, pos.uidValidity, pos.uid) as { attempts: number } | undefined;
-  return row?.attempts ?? 0;
-}
-
-export function clearAttempts(db: Db, pos: { mailbox: string; uidValidity: number; uid: number }): void {
-  prepared(db, 'DELETE FROM message_failures WHERE mailbox = ? AND uid_validity = ? AND uid = ?').run(pos.mailbox, pos.uidValidity, pos.uid);
-}
-
-// ---- poll runs ----------------------------------------------------------------------------------------------
-
-export function startPollRun(db: Db, source: string, now: Date): number {
-  // A run left 'running' by a killed process is closed as failed, so status never shows a ghost poll.
-  prepared(db, "UPDATE poll_runs SET status = 'failed', error_code = 'interrupted', error = 'the process stopped during this poll', finished_at = ? WHERE status = 'running'")
-    .run(now.toISOString());
-  return Number(prepared(db, "INSERT INTO poll_runs (source, started_at, status) VALUES (?, ?, 'running')").run(source, now.toISOString()).lastInsertRowid);
-}
-
-export function finishPollRun(db: Db, id: number, r: { ok: boolean; fetched: number; known: number; failed: number; errorCode?: string; error?: string }, now: Date): void {
-  prepared(db, 'UPDATE poll_runs SET status = ?, finished_at = ?, fetched = ?, known = ?, failed = ?, error_code = ?, error = ? WHERE id = ?')
-    .run(r.ok ? 'ok' : 'failed', now.toISOString(), r.fetched, r.known, r.failed, r.errorCode ?? null, r.error ?? null, id);
-}
-
-export interface PollRunRow {
-  source: string;
-  startedAt: string;
-  finishedAt: string | null;
-  status: string;
-  fetched: number;
-  known: number;
-  failed: number;
-  errorCode: string | null;
-  error: string | null;
-}
-
-const POLL_COLUMNS = 'source, started_at AS startedAt, finished_at AS finishedAt, status, fetched, known, failed, error_code AS errorCode, error';
-
-export function lastPollRun(db: Db): PollRunRow | null {
-  return (prepared(db, `SELECT ${POLL_COLUMNS} FROM poll_runs ORDER BY id DESC LIMIT 1`).get() as PollRunRow | undefined) ?? null;
-}
-
-export function lastGoodPollRun(db: Db): PollRunRow | null {
-  return (prepared(db, `SELECT ${POLL_COLUMNS} FROM poll_runs WHERE status = 'ok' ORDER BY id DESC LIMIT 1`).get() as PollRunRow | undefined) ?? null;
-}
-
-export function lastFailedPollRun(db: Db): PollRunRow | null {
-  return (prepared(db, `SELECT ${POLL_COLUMNS} FROM poll_runs WHERE status = 'failed' ORDER BY id DESC LIMIT 1`).get() as PollRunRow | undefined) ?? null;
 }
 
 // ---- reading back -------------------------------------------------------------------------------------------
@@ -167,10 +122,6 @@ export function countsByKind(db: Db): Record<string, number> {
 export function countsByStatus(db: Db): Record<string, number> {
   const rows = prepared(db, 'SELECT status, count(*) AS n FROM messages GROUP BY status').all() as { status: string; n: number }[];
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
-}
-
-export function allPositions(db: Db): Position[] {
-  return (prepared(db, 'SELECT mailbox, uid_validity AS uidValidity, last_uid AS lastUid FROM mailbox_state').all() as Position[]);
 }
 
 export interface MessageRow {

@@ -43,14 +43,26 @@ export function migrate(db: Database.Database, migrations = readMigrations()): {
   }
   const applied: string[] = [];
   const doneIds = new Set(done.map((r) => r.id));
+  const pending = migrations.filter((m) => !doneIds.has(m.id));
+  if (pending.length === 0) return { applied };
   const insert = db.prepare('INSERT INTO schema_migrations (id, name, checksum, applied_at) VALUES (?, ?, ?, ?)');
-  for (const m of migrations) {
-    if (doneIds.has(m.id)) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      insert.run(m.id, m.name, m.checksum, new Date().toISOString());
-    }).immediate();
-    applied.push(m.name);
+  // Changing a table's constraints means rebuilding it (SQLite's "12 steps"), and a DROP TABLE with foreign keys on
+  // would cascade into every row that refers to it. So foreign keys are off while migrations run (the pragma is
+  // ignored inside a transaction, hence here), and each migration must leave no dangling reference behind.
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (const m of pending) {
+      db.transaction(() => {
+        db.exec(m.sql);
+        const dangling = db.pragma('foreign_key_check') as unknown[];
+        if (dangling.length) throw new Error(`migration ${m.name} leaves ${dangling.length} rows with a dangling reference`);
+        insert.run(m.id, m.name, m.checksum, new Date().toISOString());
+      }).immediate();
+      applied.push(m.name);
+    }
+  } finally {
+    db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
   }
   return { applied };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openImapSession } from '../../src/mailbox/imap-source.ts';
+import { openImapSession } from '../../src/mailbox/imap/open-session.ts';
 import { pollMailbox } from '../../src/pipeline/poll-mailbox.ts';
 import { startDovecot, type DovecotHandle } from '../setup/dovecot.ts';
 import { countRows, makeTestApp, type TestApp } from '../helpers/test-app.ts';

@@ -8,7 +8,7 @@ import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { hasCode } from '../../src/errors.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { openImapSession } from '../../src/mailbox/imap-source.ts';
+import { openImapSession } from '../../src/mailbox/imap/open-session.ts';
 import { pollMailbox } from '../../src/pipeline/poll-mailbox.ts';
 import { startDovecot, type DovecotHandle } from '../setup/dovecot.ts';
 import { coremailMessage } from '../helpers/mime.ts';

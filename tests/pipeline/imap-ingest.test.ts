@@ -1,6 +1,7 @@
 import { ImapFlow } from 'imapflow';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openImapSession, type ImapSession } from '../../src/mailbox/imap-source.ts';
+import type { ImapSession } from '../../src/mailbox/imap/imap-session.ts';
+import { openImapSession } from '../../src/mailbox/imap/open-session.ts';
 import { pollMailbox } from '../../src/pipeline/poll-mailbox.ts';
 import { hasCode } from '../../src/errors.ts';
 import { startDovecot, type DovecotHandle } from '../setup/dovecot.ts';
@@ -114,17 +115,20 @@ describe('IMAP ingestion against a real Dovecot with NetEase capabilities, behin
     const { uid: doomed } = await dovecot.appendMessage('INBOX', registration('乙', '林巧巧'));
     await dovecot.appendMessage('INBOX', registration('丙', '王志明'));
     app = makeTestApp(imapEnv());
+    let expunged = false;
     const open = async (): Promise<ImapSession> => {
       const s = await opener(app)();
-      return {
-        ...s,
-        mailbox: s.mailbox, uidValidity: s.uidValidity, uidNext: s.uidNext, exists: s.exists, serverInfo: s.serverInfo,
-        load: async (listed) => {
-          // Another client (the organizer in webmail) deletes it after we listed it.
-          if (listed.uid === doomed) await dovecot.expunge('INBOX', doomed);
-          return s.load(listed);
-        },
+      const describe = s.describe;
+      s.describe = async (uids) => {
+        const listed = await describe(uids);
+        // Another client (the organizer in webmail) deletes it after we listed it, before its parts are read.
+        if (!expunged && listed.some((l) => l.uid === doomed)) {
+          expunged = true;
+          await dovecot.expunge('INBOX', doomed);
+        }
+        return listed;
       };
+      return s;
     };
     const r = await poll(app, {}, open);
     expect(r).toMatchObject({ listed: 3, fetched: 2, vanished: 1 });

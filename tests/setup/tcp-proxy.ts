@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { caseSeed, Rng } from '../../fixtures/scripts/hostile/kit.ts';
 
 /**
  * A loopback TCP proxy put between the service and a real server (Dovecot, the SMTP sink), for two reasons:
@@ -10,7 +11,22 @@ import net from 'node:net';
  * connection, which Dovecot cannot imitate. The proxy reads the client's command lines (skipping literals) to do it.
  */
 
-export type ProxyMode = 'pass' | 'refuse' | 'stall' | 'netease' | { resetAfterServerBytes: number };
+/**
+ * A seeded schedule of faults, one drawn per new connection: refused at once, cut (RST) after a random number of
+ * bytes from the server (so mostly inside a FETCH answer), stalled after a random number of bytes (the client's time
+ * box must end it), or left alone. The same seed gives the same schedule for the same sequence of connections.
+ */
+export interface ChaosPlan {
+  seed: number;
+  /** Probabilities per connection; the rest passes untouched. */
+  refuse: number;
+  reset: number;
+  stall: number;
+  /** Cuts and stalls happen after 0 … maxBytes bytes from the server. */
+  maxBytes: number;
+}
+
+export type ProxyMode = 'pass' | 'refuse' | 'stall' | 'netease' | { resetAfterServerBytes: number } | { chaos: ChaosPlan };
 
 export interface ProxyOptions {
   targetHost: string;
@@ -18,6 +34,11 @@ export interface ProxyOptions {
   mode?: ProxyMode;
   /** Keep the NetEase SELECT guard on whatever the mode ('netease' mode is 'pass' with this on). */
   netease?: boolean;
+  /**
+   * Sees each command line the client sends (literals skipped); 'reset' cuts the connection before the server gets
+   * it: a server that dies on one particular request, as Dovecot does on BINARY of a broken part.
+   */
+  onCommand?: (line: string) => 'pass' | 'reset';
 }
 
 export interface ProxyStats {
@@ -28,6 +49,8 @@ export interface ProxyStats {
   resets: number;
   /** SELECT/EXAMINE answered "Unsafe Login" by the NetEase guard. */
   refusedSelects: number;
+  /** Faults the chaos schedule and the command hook injected, by kind. */
+  faults: { refused: number; reset: number; stalled: number; command: number };
 }
 
 export interface TcpProxy {
@@ -46,11 +69,28 @@ export interface TcpProxy {
 
 export const UNSAFE_LOGIN = 'NO SELECT Unsafe Login. Please contact kefu@188.com for help';
 
-interface Conn { client: net.Socket; upstream: net.Socket | null; serverBytes: number; resetBase: number }
+interface Conn { client: net.Socket; upstream: net.Socket | null; serverBytes: number; resetBase: number; fault: ChaosFault | null }
+
+type ChaosFault = { kind: 'reset' | 'stall'; afterBytes: number };
+
 
 export async function startProxy(opts: ProxyOptions): Promise<TcpProxy> {
   let mode: ProxyMode = opts.mode ?? 'pass';
-  const stats: ProxyStats = { connections: 0, clientToServer: 0, serverToClient: 0, resets: 0, refusedSelects: 0 };
+  const stats: ProxyStats = { connections: 0, clientToServer: 0, serverToClient: 0, resets: 0, refusedSelects: 0, faults: { refused: 0, reset: 0, stalled: 0, command: 0 } };
+  let chaosRandom: (() => number) | null = null;
+  const armChaos = (m: ProxyMode) => { if (typeof m === 'object' && 'chaos' in m) { const rng = new Rng(caseSeed(m.chaos.seed, 0)); chaosRandom = () => rng.next(); } else chaosRandom = null; };
+  armChaos(mode);
+  /** The fault a new connection gets under the chaos schedule ('refuse', a cut or stall, or none). */
+  const drawFault = (): ChaosFault | 'refuse' | null => {
+    if (!chaosRandom || typeof mode !== 'object' || !('chaos' in mode)) return null;
+    const plan = mode.chaos;
+    const r = chaosRandom();
+    const afterBytes = Math.floor(chaosRandom() * plan.maxBytes);
+    if (r < plan.refuse) return 'refuse';
+    if (r < plan.refuse + plan.reset) return { kind: 'reset', afterBytes };
+    if (r < plan.refuse + plan.reset + plan.stall) return { kind: 'stall', afterBytes };
+    return null;
+  };
   const conns = new Set<Conn>();
   const guarded = () => opts.netease === true || mode === 'netease';
   const stalled = () => mode === 'stall';
@@ -65,20 +105,47 @@ export async function startProxy(opts: ProxyOptions): Promise<TcpProxy> {
 
   const onClient = (client: net.Socket) => {
     stats.connections++;
-    const c: Conn = { client, upstream: null, serverBytes: 0, resetBase: 0 };
+    const drawn = drawFault();
+    const c: Conn = { client, upstream: null, serverBytes: 0, resetBase: 0, fault: drawn === 'refuse' ? null : drawn };
     conns.add(c);
     client.on('error', () => {});
     client.on('close', () => { conns.delete(c); c.upstream?.destroy(); });
+    if (drawn === 'refuse') {
+      stats.faults.refused++;
+      client.resetAndDestroy();
+      return;
+    }
     // A new connection while stalled is held open and never forwarded: the client waits for a greeting that never comes.
     if (stalled()) return;
     const upstream = net.connect(opts.targetPort, opts.targetHost);
     c.upstream = upstream;
     upstream.on('error', () => client.destroy());
     upstream.on('close', () => client.destroy());
-    const guard = guarded() ? new NeteaseGuard() : null;
+    const guard = guarded() || opts.onCommand ? new NeteaseGuard({ refuseSelectBeforeId: guarded(), ...(opts.onCommand ? { onCommand: opts.onCommand } : {}) }) : null;
 
     upstream.on('data', (d: Buffer) => {
-      if (typeof mode === 'object') {
+      if (c.fault) {
+        const left = c.fault.afterBytes - c.serverBytes;
+        if (d.length >= left) {
+          const part = d.subarray(0, Math.max(0, left));
+          stats.serverToClient += part.length;
+          c.serverBytes += part.length;
+          upstream.pause();
+          if (c.fault.kind === 'reset') {
+            stats.faults.reset++;
+            c.fault = null;
+            client.write(part, () => cut(c));
+          } else {
+            // Stalled for good: nothing more from the server, the connection stays open until the client gives up.
+            stats.faults.stalled++;
+            c.fault = null;
+            client.write(part);
+            upstream.removeAllListeners('data');
+          }
+          return;
+        }
+      }
+      if (typeof mode === 'object' && 'resetAfterServerBytes' in mode) {
         const left = mode.resetAfterServerBytes - (c.serverBytes - c.resetBase);
         if (d.length >= left) {
           const part = d.subarray(0, Math.max(0, left));
@@ -102,7 +169,12 @@ export async function startProxy(opts: ProxyOptions): Promise<TcpProxy> {
         if (!upstream.write(d)) client.pause();
         return;
       }
-      const { forward, replies } = guard.feed(d);
+      const { forward, replies, reset } = guard.feed(d);
+      if (reset) {
+        stats.faults.command++;
+        cut(c);
+        return;
+      }
       for (const r of replies) {
         stats.refusedSelects++;
         client.write(r);
@@ -141,15 +213,16 @@ export async function startProxy(opts: ProxyOptions): Promise<TcpProxy> {
     async setMode(next) {
       const wasStalled = stalled();
       mode = next;
+      armChaos(next);
       if (next === 'refuse') await unlisten();
       else if (!listener) await listen(port);
       for (const c of conns) {
-        if (typeof next === 'object') c.resetBase = c.serverBytes;
+        if (typeof next === 'object' && 'resetAfterServerBytes' in next) c.resetBase = c.serverBytes;
         if (stalled()) { c.client.pause(); c.upstream?.pause(); }
         else if (wasStalled) { c.client.resume(); c.upstream?.resume(); }
       }
     },
-    resetStats() { Object.assign(stats, { connections: 0, clientToServer: 0, serverToClient: 0, resets: 0, refusedSelects: 0 }); },
+    resetStats() { Object.assign(stats, { connections: 0, clientToServer: 0, serverToClient: 0, resets: 0, refusedSelects: 0, faults: { refused: 0, reset: 0, stalled: 0, command: 0 } }); },
     resetAll() { for (const c of conns) cut(c); },
     openConnections: () => conns.size,
     async stop() {
@@ -169,7 +242,9 @@ export class NeteaseGuard {
   private literal = 0;
   private dropLiteral = false;
 
-  feed(chunk: Buffer): { forward: Buffer[]; replies: string[] } {
+  constructor(private readonly opts: { refuseSelectBeforeId?: boolean; onCommand?: (line: string) => 'pass' | 'reset' } = { refuseSelectBeforeId: true }) {}
+
+  feed(chunk: Buffer): { forward: Buffer[]; replies: string[]; reset?: boolean } {
     const forward: Buffer[] = [];
     const replies: string[] = [];
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
@@ -192,7 +267,8 @@ export class NeteaseGuard {
       const [tag, command] = text.trimEnd().split(' ');
       const cmd = (command ?? '').toUpperCase();
       if (cmd === 'ID') this.sawId = true;
-      if ((cmd === 'SELECT' || cmd === 'EXAMINE') && !this.sawId) {
+      if (this.opts.onCommand?.(text.trimEnd()) === 'reset') return { forward, replies, reset: true };
+      if ((cmd === 'SELECT' || cmd === 'EXAMINE') && !this.sawId && this.opts.refuseSelectBeforeId !== false) {
         replies.push(`${tag} ${UNSAFE_LOGIN}\r\n`);
         // A synchronizing literal is never sent after our NO; a LITERAL+ one is, and must be swallowed.
         if (lit && lit[2] !== '+') this.literal = 0;
