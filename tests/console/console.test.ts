@@ -54,8 +54,11 @@ async function digestText(day: string): Promise<string> {
   return readFileSync(path.join(fx.dataDir, 'digests', `${day}.html`), 'utf8').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 }
 
+// Each test drives a browser or the CLI through many steps; on a shared 2-core machine that takes minutes, not seconds.
+const SLOW = { timeout: 240_000 };
+
 describe('the console in a browser', () => {
-  it('an organizer logs in; every page renders in Chinese at 1280 and 390 px without sideways scrolling (screenshots in test-artifacts/)', async () => {
+  it('an organizer logs in; every page renders in Chinese at 1280 and 390 px without sideways scrolling (screenshots in test-artifacts/)', SLOW, async () => {
     const data = await exported();
     const valid = entryByTitle(data, '楠溪江的夏天');
     const pages: [string, string, string][] = [
@@ -82,7 +85,7 @@ describe('the console in a browser', () => {
     }
   });
 
-  it('mail whose fields and HTML carry <script>, onerror=, javascript: and remote loads renders inert: no dialog, no request leaves the page', async () => {
+  it('mail whose fields and HTML carry <script>, onerror=, javascript: and remote loads renders inert: no dialog, no request leaves the page', SLOW, async () => {
     const data = await exported();
     const hostile = data.entries.find((e) => e.title === HOSTILE_TITLE)!;
     expect(hostile).toBeDefined();
@@ -121,7 +124,7 @@ describe('the console in a browser', () => {
 describe('security', () => {
   const sample = (p: string) => p.replace(/:(\w+)\{[^}]*\}\}?/g, '1').replace(/:(\w+)/g, '1');
 
-  it('every route but the login page and our two static files refuses a request without a session (routes read from the server)', async () => {
+  it('every route but the login page and our two static files refuses a request without a session (routes read from the server)', SLOW, async () => {
     const publicRoutes = ROUTES.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.path}`).sort();
     expect(publicRoutes).toEqual(['GET /assets/console.css', 'GET /assets/console.js', 'GET /login', 'POST /login']);
     const guarded = ROUTES.filter((r) => r.access !== 'public');
@@ -144,7 +147,7 @@ describe('security', () => {
     expect(audit.entries.every((e) => !e.review)).toBe(true);
   });
 
-  it('answers with a strict CSP, frame denial and nosniff; the session cookie is HttpOnly and SameSite=Strict', async () => {
+  it('answers with a strict CSP, frame denial and nosniff; the session cookie is HttpOnly and SameSite=Strict', SLOW, async () => {
     const login = await fetch(`${fx.url}/login`);
     expect(login.headers.get('content-security-policy')).toMatch(/default-src 'self'; script-src 'self'; style-src 'self'/);
     expect(login.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
@@ -157,7 +160,7 @@ describe('security', () => {
     expect(cookie).toMatch(/SameSite=Strict/);
   });
 
-  it('a POST without or with a wrong CSRF token, or from another origin, is refused and changes nothing', async () => {
+  it('a POST without or with a wrong CSRF token, or from another origin, is refused and changes nothing', SLOW, async () => {
     const { cookie } = await httpLogin(fx.url, 'org', PASSWORDS.org);
     expect(cookie).not.toBe('');
     const id = entryByTitle(await exported(), '塘河人家').id;
@@ -175,7 +178,7 @@ describe('security', () => {
     expect(entryByTitle(await exported(), '塘河人家').review?.notes.map((n) => n.text)).toEqual(['有令牌的备注']);
   });
 
-  it('a viewer reads every page but cannot act, and sees no action form', async () => {
+  it('a viewer reads every page but cannot act, and sees no action form', SLOW, async () => {
     const { cookie } = await httpLogin(fx.url, 'viewer', PASSWORDS.viewer);
     const id = entryByTitle(await exported(), '三垟湿地的秋天').id;
     const page = await (await fetch(`${fx.url}/works/${id}`, { headers: { cookie } })).text();
@@ -193,7 +196,7 @@ describe('security', () => {
     expect(entryByTitle(await exported(), '三垟湿地的秋天').review).toBeUndefined();
   });
 
-  it('the sixth wrong password locks the account, even against the right password', async () => {
+  it('the sixth wrong password locks the account, even against the right password', SLOW, async () => {
     for (let i = 1; i <= 5; i++) {
       const r = await httpLogin(fx.url, 'lockme', `wrong-${i}`);
       expect(r.status, `attempt ${i}`).toBe(401);
@@ -209,7 +212,7 @@ describe('security', () => {
     expect(stdout).toMatch(/lockme.*已锁定至/);
   });
 
-  it('a logged-out session cookie no longer works', async () => {
+  it('a logged-out session cookie no longer works', SLOW, async () => {
     const { cookie } = await httpLogin(fx.url, 'leaver', PASSWORDS.leaver);
     expect((await fetch(`${fx.url}/works`, { headers: { cookie }, redirect: 'manual' })).status).toBe(200);
     const page = await (await fetch(`${fx.url}/works`, { headers: { cookie } })).text();
@@ -223,7 +226,7 @@ describe('security', () => {
     expect(again.headers.get('location')).toMatch(/^\/login/);
   });
 
-  it('attachments download as attachments with a safe name; ../ and encoded traversal give 404', async () => {
+  it('attachments download as attachments with a safe name; ../ and encoded traversal give 404', SLOW, async () => {
     const { cookie } = await httpLogin(fx.url, 'viewer', PASSWORDS.viewer);
     const hostile = (await exported()).entries.find((e) => e.title === HOSTILE_TITLE)!;
     const m = hostile.source.messageId;
@@ -262,7 +265,7 @@ describe('actions, each in the audit log and in what the export and the digest s
   }
   const validFigure = (text: string) => Number(/有效作品累计 (\d+)/.exec(text)![1]);
 
-  it('accept a late work, exclude one, mark a work checked, correct a phone, add a note', async () => {
+  it('accept a late work, exclude one, mark a work checked, correct a phone, add a note', SLOW, async () => {
     const before = await exported();
     const late = entryByTitle(before, '寒露时节的洞头渔港');
     const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(late.receivedAt));
@@ -334,7 +337,7 @@ describe('actions, each in the audit log and in what the export and the digest s
     await page.context().close();
   });
 
-  it('an unknown spelling mapped to a unit on 单位 (alias + reprocess) makes its works count for that unit', async () => {
+  it('an unknown spelling mapped to a unit on 单位 (alias + reprocess) makes its works count for that unit', SLOW, async () => {
     const before = await exported();
     expect(before.unknownUnits.map((u) => u.name)).toContain(UNKNOWN_UNIT);
     const counted = before.units.find((u) => u.name === '温州日报')!.counted;
@@ -351,7 +354,7 @@ describe('actions, each in the audit log and in what the export and the digest s
     await page.context().close();
   });
 
-  it('a reply whose delivery is unknown is resent from 回复, as replies --resend does, and recorded', async () => {
+  it('a reply whose delivery is unknown is resent from 回复, as replies --resend does, and recorded', SLOW, async () => {
     const { default: Database } = await import('better-sqlite3');
     const db = new Database(path.join(fx.dataDir, 'contest-intake.db'));
     // What a worker killed between "sending" and "sent" leaves (the crash-safety suite makes it for real).
@@ -373,7 +376,7 @@ describe('actions, each in the audit log and in what the export and the digest s
     await page.context().close();
   });
 
-  it('the 作品 list\'s current view downloads as the export\'s workbook, with the view\'s works only', async () => {
+  it('the 作品 list\'s current view downloads as the export\'s workbook, with the view\'s works only', SLOW, async () => {
     const { cookie } = await httpLogin(fx.url, 'viewer', PASSWORDS.viewer);
     const list = await (await fetch(`${fx.url}/works?unit=${encodeURIComponent('鹿城区网信办')}`, { headers: { cookie } })).text();
     const shown = [...list.matchAll(/<td data-label="编号">#(\d+)<\/td>/g)].length;
