@@ -45,15 +45,15 @@ SELECT
   e.id, e.message_id, e.source_index, e.source_row, e.form, e.message_kind, e.sender, e.forwarded_from, e.party,
   e.recommended_by_unit, e.recommender_text, e.credited_unit, e.other_links, e.new_employment, e.raw, e.received_at,
   e.created_at, e.duplicate_of, e.supersedes, e.merged,
-  coalesce((SELECT value FROM entry_corrections c WHERE c.entry_id = e.id AND c.field = 'title'), e.title) AS title,
-  coalesce((SELECT value FROM entry_corrections c WHERE c.entry_id = e.id AND c.field = 'authors'), e.authors) AS authors,
-  coalesce((SELECT value FROM entry_corrections c WHERE c.entry_id = e.id AND c.field = 'occupation'), e.occupation) AS occupation,
-  coalesce((SELECT value FROM entry_corrections c WHERE c.entry_id = e.id AND c.field = 'unit'), e.unit_text) AS unit_text,
-  coalesce((SELECT json_array(value) FROM entry_corrections c WHERE c.entry_id = e.id AND c.field = 'link'), e.links) AS links,
-  coalesce((SELECT value FROM entry_corrections c WHERE c.entry_id = e.id AND c.field = 'link'), e.primary_link) AS primary_link,
-  coalesce((SELECT value FROM entry_corrections c WHERE c.entry_id = e.id AND c.field = 'phone'), e.phone) AS phone,
-  coalesce((SELECT value FROM entry_corrections c WHERE c.entry_id = e.id AND c.field = 'address'), e.address) AS address,
-  coalesce((SELECT value FROM entry_corrections c WHERE c.entry_id = e.id AND c.field = 'intro'), e.intro) AS intro,
+  coalesce(c.title, e.title) AS title,
+  coalesce(c.authors, e.authors) AS authors,
+  coalesce(c.occupation, e.occupation) AS occupation,
+  coalesce(c.unit, e.unit_text) AS unit_text,
+  coalesce(json_array(c.link), e.links) AS links,
+  coalesce(c.link, e.primary_link) AS primary_link,
+  coalesce(c.phone, e.phone) AS phone,
+  coalesce(c.address, e.address) AS address,
+  coalesce(c.intro, e.intro) AS intro,
   CASE
     WHEN e.status = 'superseded' THEN e.status
     WHEN r.decision = 'excluded' THEN 'excluded'
@@ -66,7 +66,21 @@ SELECT
   e.status AS recorded_status,
   e.problems AS recorded_problems,
   r.checked_at, r.checked_by, r.decision, r.decision_reason, r.decided_by, r.decided_at,
-  (SELECT count(*) FROM entry_corrections c WHERE c.entry_id = e.id) AS corrections,
+  coalesce(c.n, 0) AS corrections,
   (SELECT text FROM entry_notes n WHERE n.entry_id = e.id ORDER BY n.id DESC LIMIT 1) AS last_note
 FROM entries e
-LEFT JOIN entry_reviews r ON r.entry_id = e.id;
+LEFT JOIN entry_reviews r ON r.entry_id = e.id
+-- the corrections, one row per entry (few rows: computed once per statement, not once per entry and field)
+LEFT JOIN (
+  SELECT entry_id, count(*) AS n,
+    max(CASE WHEN field = 'title' THEN value END) AS title, max(CASE WHEN field = 'authors' THEN value END) AS authors,
+    max(CASE WHEN field = 'occupation' THEN value END) AS occupation, max(CASE WHEN field = 'unit' THEN value END) AS unit,
+    max(CASE WHEN field = 'link' THEN value END) AS link, max(CASE WHEN field = 'phone' THEN value END) AS phone,
+    max(CASE WHEN field = 'address' THEN value END) AS address, max(CASE WHEN field = 'intro' THEN value END) AS intro
+  FROM entry_corrections GROUP BY entry_id
+) c ON c.entry_id = e.id;
+
+-- The console's list walks works newest first, and a work's page finds its versions and duplicates.
+CREATE INDEX entries_by_received ON entries (received_at);
+CREATE INDEX entries_by_supersedes ON entries (supersedes) WHERE supersedes IS NOT NULL;
+CREATE INDEX entries_by_duplicate_of ON entries (duplicate_of) WHERE duplicate_of IS NOT NULL;

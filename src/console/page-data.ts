@@ -50,11 +50,21 @@ export function offsetOf(query: URLSearchParams): number {
   return Number.isInteger(n) && n > 0 && n < 1e7 ? n : 0;
 }
 
-export function worksView(app: App, query: URLSearchParams): WorksView {
+// The filters' choices (units that sent something, problem codes that occur) read every entry: kept for a minute.
+const facetCache = new WeakMap<object, { at: number; facets: ReturnType<typeof workFacets> }>();
+function facetsOf(app: App, now: Date): ReturnType<typeof workFacets> {
+  const hit = facetCache.get(app.db);
+  if (hit && now.getTime() - hit.at < 60_000) return hit.facets;
+  const facets = workFacets(app.db);
+  facetCache.set(app.db, { at: now.getTime(), facets });
+  return facets;
+}
+
+export function worksView(app: App, query: URLSearchParams, now: Date): WorksView {
   const tz = app.config.contest.timezone;
   const offset = offsetOf(query);
   const { rows, total } = listWorks(app.db, parseWorkQuery(query, tz), { offset, limit: PAGE_SIZE });
-  const facets = workFacets(app.db);
+  const facets = facetsOf(app, now);
   return { rows, total, offset, limit: PAGE_SIZE, query, units: facets.units, problems: facets.problems.map((c) => [c, c]), timezone: tz };
 }
 

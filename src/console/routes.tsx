@@ -114,7 +114,7 @@ export const ROUTES: Route[] = [
     },
   },
   { method: 'GET', path: '/', access: 'viewer', handle: (req, app) => html(<OverviewPage viewer={viewer(req)} data={overviewData(app, req.now)} />) },
-  { method: 'GET', path: '/works', access: 'viewer', handle: (req, app) => html(<WorksPage viewer={viewer(req)} view={worksView(app, req.query)} />) },
+  { method: 'GET', path: '/works', access: 'viewer', handle: (req, app) => html(<WorksPage viewer={viewer(req)} view={worksView(app, req.query, req.now)} />) },
   {
     // The current view of 作品 as the same workbook `export --format xlsx` writes, with only the view's works.
     method: 'GET', path: '/works.xlsx', access: 'viewer',

@@ -91,18 +91,48 @@ const ORDER: Record<WorkSort, string> = {
   received: 'e.received_at', title: 'e.title COLLATE NOCASE', unit: `${UNIT}`, status: 'e.status',
 };
 
+/**
+ * Something in the database changed since `token` was taken: this connection's writes (total_changes) or another
+ * process's (data_version). Cheap: no table is read.
+ */
+function changeToken(db: Db): string {
+  return `${db.pragma('data_version', { simple: true }) as number}:${(prepared(db, 'SELECT total_changes() AS n').get() as { n: number }).n}`;
+}
+
+// A view's count reads every matching row; paging through the same view asks it again and again. Kept until
+// anything in the database changes.
+const counts = new WeakMap<Db, { token: string; byQuery: Map<string, number> }>();
+function countOf(db: Db, where: string, params: unknown[]): number {
+  const token = changeToken(db);
+  let cache = counts.get(db);
+  if (!cache || cache.token !== token) counts.set(db, (cache = { token, byQuery: new Map() }));
+  const key = JSON.stringify([where, params]);
+  let n = cache.byQuery.get(key);
+  if (n === undefined) {
+    n = (prepared(db, `SELECT count(*) AS n FROM reviewed_entries e ${where}`).get(...params) as { n: number }).n;
+    if (cache.byQuery.size > 200) cache.byQuery.clear();
+    cache.byQuery.set(key, n);
+  }
+  return n;
+}
+
 export function listWorks(db: Db, q: WorkQuery, page: { offset: number; limit: number }): { rows: WorkListRow[]; total: number } {
   const { sql, params } = whereOf(q);
   const dir = q.desc === false ? 'ASC' : 'DESC';
   const order = `${ORDER[q.sort ?? 'received']} ${dir}, e.id ${dir}`;
-  const total = (prepared(db, `SELECT count(*) AS n FROM reviewed_entries e ${sql}`).get(...params) as { n: number }).n;
+  const total = countOf(db, sql, params);
+  // The page's ids first (only the sort key computed for each row; the newest-first walk follows an index), then
+  // those rows in full.
+  const ids = (prepared(db, `SELECT e.id FROM reviewed_entries e ${sql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, page.limit, page.offset) as { id: number }[])
+    .map((r) => r.id);
   const rows = (prepared(db, `SELECT e.id, e.message_id AS messageId, e.title, e.authors, ${UNIT} AS unit, e.unit_text AS unitText, e.phone,
       e.primary_link AS link, e.status, e.recorded_problems AS problems, e.decision, e.checked_by AS checkedBy, e.new_employment AS newEmployment,
       e.received_at AS receivedAt, m.from_address AS sender
-    FROM reviewed_entries e JOIN messages m ON m.id = e.message_id ${sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
-    .all(...params, page.limit, page.offset) as (Omit<WorkListRow, 'authors' | 'problems' | 'newEmployment'> & { authors: string; problems: string; newEmployment: number })[])
+    FROM reviewed_entries e JOIN messages m ON m.id = e.message_id WHERE e.id IN (SELECT value FROM json_each(?))`)
+    .all(JSON.stringify(ids)) as (Omit<WorkListRow, 'authors' | 'problems' | 'newEmployment'> & { authors: string; problems: string; newEmployment: number })[])
     .map((r) => ({ ...r, authors: JSON.parse(r.authors) as string[], problems: JSON.parse(r.problems) as Problem[], newEmployment: r.newEmployment === 1 }));
-  return { rows, total };
+  const at = new Map(ids.map((id, i) => [id, i]));
+  return { rows: rows.sort((a, b) => at.get(a.id)! - at.get(b.id)!), total };
 }
 
 /** The ids of every work in a view (for the view's .xlsx), in the view's order. */
@@ -114,7 +144,7 @@ export function workIds(db: Db, q: WorkQuery): number[] {
 
 /** The values the filters offer: units that sent something, problem codes that occur. */
 export function workFacets(db: Db): { units: string[]; problems: string[] } {
-  const units = (prepared(db, `SELECT DISTINCT ${UNIT} AS u FROM reviewed_entries e WHERE ${UNIT} IS NOT NULL ORDER BY u`).all() as { u: string }[]).map((r) => r.u);
+  const units = (prepared(db, `SELECT DISTINCT ${UNIT} AS u FROM entries e WHERE ${UNIT} IS NOT NULL ORDER BY u`).all() as { u: string }[]).map((r) => r.u);
   const problems = (prepared(db, `SELECT DISTINCT json_extract(p.value, '$.code') AS code FROM entries e, json_each(e.problems) p ORDER BY code`)
     .all() as { code: string }[]).map((r) => r.code);
   return { units, problems };
