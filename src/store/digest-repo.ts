@@ -3,6 +3,7 @@ import type {
   DigestData, ExportData, ExportEntry, ExportMessage, OutboxState, PersonItem, UnitRow, UnknownUnitRow, WaitingItem,
 } from '../outputs/report-data.ts';
 import { dayRange } from '../outputs/local-day.ts';
+import { noteLine, reviewLines, type EntryReview } from '../outputs/review-lines.ts';
 import type { Problem } from '../validate/problem.ts';
 import type { UnitProgressReport } from '../validate/unit-progress.ts';
 import type { Db } from './db.ts';
@@ -45,27 +46,6 @@ interface EntryLite {
   unit: string | null;
   newEmployment: boolean;
   review: EntryReview;
-}
-
-/** What people decided about an entry in the console (migration 0007). */
-interface EntryReview {
-  checkedBy: string | null;
-  decision: 'accepted' | 'excluded' | null;
-  reason: string | null;
-  decidedBy: string | null;
-  corrected: boolean;
-  note: string | null;
-}
-
-/** The review as the lines a reader sees beside the work (the export's 核对与备注 column). */
-function reviewLines(r: EntryReview): string[] {
-  const lines: string[] = [];
-  if (r.decision === 'accepted') lines.push(`人工接受：${r.reason ?? ''}（${r.decidedBy ?? ''}）`);
-  if (r.decision === 'excluded') lines.push(`已排除：${r.reason ?? ''}（${r.decidedBy ?? ''}）`);
-  if (r.checkedBy) lines.push(`已核对（${r.checkedBy}）`);
-  if (r.corrected) lines.push('有人工更正的字段');
-  if (r.note) lines.push(`备注：${r.note}`);
-  return lines;
 }
 
 function messagesUntil(db: Db, end: string): MessageLite[] {
@@ -123,7 +103,7 @@ function waitingItems(messages: MessageLite[], entries: EntryLite[], replies: Ma
     if (e.status !== 'problems') continue;
     items.push({
       messageId: e.messageId, entryId: e.id, receivedAt: e.receivedAt, sender: byId.get(e.messageId)?.from ?? null, title: e.title,
-      authors: e.authors, phone: e.phone, problems: [...forSubmitter(e.problems), ...(e.review.note ? [`备注：${e.review.note}`] : [])],
+      authors: e.authors, phone: e.phone, problems: [...forSubmitter(e.problems), ...(e.review.note ? [noteLine(e.review.note)] : [])],
       reply: replies.get(e.messageId) ?? null,
     });
   }
@@ -170,7 +150,7 @@ function personItems(messages: MessageLite[], entries: EntryLite[]): PersonItem[
     const reasons = e.problems.filter((p) => PERSON_CODES.has(p.code)).map((p) => p.message);
     if (e.status === 'duplicate' && !e.merged && e.duplicateOf != null) reasons.push(`与条目 #${e.duplicateOf} 为同一作品（重复报送）`);
     // A note travels with an item that needs a person; it does not make one.
-    if (reasons.length && e.review.note) reasons.push(`备注：${e.review.note}`);
+    if (reasons.length && e.review.note) reasons.push(noteLine(e.review.note));
     if (reasons.length) add(m, e.id, e.title, reasons);
   }
   return [...items.values()].sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0));
