@@ -1,6 +1,6 @@
 import type { Problem } from '../validate/problem.ts';
 import type { Db } from './db.ts';
-import type { StoredAttachment } from './messages-repo.ts';
+import type { MessageRow, StoredAttachment } from './messages-repo.ts';
 import type { OutboxRow, OutboxStatus } from './outbox-repo.ts';
 import { prepared } from './prepared.ts';
 
@@ -182,26 +182,8 @@ export function relatedEntries(db: Db, entryId: number): { id: number; title: st
 
 // ---- messages -----------------------------------------------------------------------------------------------
 
-export interface MessageView {
-  id: number;
-  messageId: string | null;
-  from: string | null;
-  fromName: string | null;
-  replyTo: string | null;
-  subject: string;
-  receivedAt: string;
-  size: number;
-  kind: string;
-  kindReason: string | null;
-  status: string;
-  problems: Problem[];
-  error: string | null;
-  headersKey: string;
-  textKey: string | null;
-  htmlKey: string | null;
-  sourceFile: string | null;
-  uid: number | null;
-}
+/** A message as the console shows it: the stored row without what only the pipeline needs. */
+export type MessageView = Omit<MessageRow, 'contentHash' | 'uidValidity' | 'mailbox' | 'attachments'>;
 
 const MESSAGE_COLUMNS = `id, message_id AS messageId, from_address AS "from", from_name AS fromName, reply_to AS replyTo, subject,
   received_at AS receivedAt, size, kind, kind_reason AS kindReason, status, problems, error, headers_key AS headersKey, text_key AS textKey,
