@@ -4,18 +4,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock, type Clock } from './clock.ts';
 import type { AppConfig } from './config.ts';
+import { AppError } from './errors.ts';
 import { extractMessage } from './extract/extract-message.ts';
 import { closeParsePool } from './extract/worker-pool.ts';
 import { sweepOrphanedWork } from './extract/legacy-convert.ts';
-import { createMailer, type Mailer } from './outputs/mailer.ts';
 import type { Logger } from './logger.ts';
-import { AppError } from './errors.ts';
 import type { ImapSession } from './mailbox/imap/imap-session.ts';
 import { openImapSession } from './mailbox/imap/open-session.ts';
 import { planLimitsFor, type PlanLimits } from './mailbox/message-parts.ts';
 import type { IngestDeps } from './pipeline/ingest-message.ts';
 import { Archive } from './store/archive.ts';
 import { openDatabase, type Db } from './store/db.ts';
+import { createMailer, type Mailer } from './transport/mailer.ts';
 
 /** A document read again alone after it was quarantined gets three times the usual 20 s. */
 const PATIENT_PARSE_MS = 60_000;

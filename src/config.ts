@@ -1,15 +1,13 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { FIELD_NAMES } from './domain/field-name.ts';
 import { AppError } from './errors.ts';
 
 /**
  * One schema validates everything at start-up: the contest rules in config/contest.json and the deployment
  * settings from the environment. Types are inferred from it; nothing else reads process.env.
  */
-
-export const FIELD_NAMES = ['name', 'occupation', 'unit', 'title', 'link', 'phone', 'address', 'intro'] as const;
-export type FieldName = (typeof FIELD_NAMES)[number];
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 

@@ -1,7 +1,7 @@
 import type { ContestConfig } from '../../src/config.ts';
 import type { ExtractedForm } from '../../src/extract/form-types.ts';
 import type { Db } from '../../src/store/db.ts';
-import { recordEntries } from '../../src/store/entries-repo.ts';
+import { recordEntries } from '../../src/entries/record-entries.ts';
 import { insertMessage } from '../../src/store/messages-repo.ts';
 import { validateForms } from '../../src/validate/validate-entry.ts';
 import { personForm } from './people.ts';

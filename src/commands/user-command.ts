@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { App } from '../app.ts';
 import { addUser, changePassword, isRole, removeUser, ROLES, userSummaries } from '../accounts/manage-users.ts';
 import { AppError } from '../errors.ts';
-import { localStamp } from '../outputs/local-day.ts';
+import { localStamp } from '../domain/contest-calendar.ts';
 
 const USAGE = `user add NAME --role viewer|organizer|admin [--password-file FILE]
 user list

@@ -1,13 +1,13 @@
 import type { App } from '../app.ts';
 import { headerBlockToText } from '../mailbox/parse-headers.ts';
 import { parseEml } from '../mailbox/eml-folder-source.ts';
-import { dayRange, daysBetween, isIsoDay, localDay, previousLocalDay } from '../outputs/local-day.ts';
+import { dayRange, daysBetween, isIsoDay, localDay, previousLocalDay } from '../domain/contest-calendar.ts';
 import { auditOfEntry } from '../store/audit-repo.ts';
 import {
   attachmentsOf, getMessage, listOutboxPage, listWorks, relatedEntries, reviewedValues, workFacets,
   type WorkQuery, type WorkSort, type WorkState,
 } from '../store/console-repo.ts';
-import { readDigestData } from '../store/digest-repo.ts';
+import { readDigestData } from '../digest/collect-digest.ts';
 import { getEntry } from '../store/entries-repo.ts';
 import { getOutbox } from '../store/outbox-repo.ts';
 import { correctionsOf, getReview, notesOf } from '../store/review-repo.ts';

@@ -1,4 +1,4 @@
-import { problem, type Problem } from '../validate/problem.ts';
+import { problem, type Problem } from '../domain/problem.ts';
 import type { ManualReview } from './form-types.ts';
 
 /**

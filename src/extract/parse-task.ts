@@ -1,4 +1,5 @@
-import type { ExtractedForm, FormSource } from './form-types.ts';
+import type { FormSource } from '../domain/form-source.ts';
+import type { ExtractedForm } from './form-types.ts';
 import type { ForwardedMail } from './forwarded-mail.ts';
 import type { LabelConfig } from './label-match.ts';
 import type { ArchivedFile } from './zip-archive.ts';

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
+import type { FormSource } from '../domain/form-source.ts';
 import type { DocContent } from './doc-content.ts';
-import type { ExtractedForm, FormSource } from './form-types.ts';
+import type { ExtractedForm } from './form-types.ts';
 import { formsFromContent } from './forms-from-content.ts';
 import { formLabels, type FormLabels, type LabelConfig } from './label-match.ts';
 import type { ParseReply, ParseTask } from './parse-task.ts';
@@ -50,7 +51,7 @@ async function run(task: ParseTask): Promise<ParseReply> {
       return { id: task.id, ok: true, forms: formsFromContent(content, labelsOf(task.labels), task.source) };
     }
     case 'text-file': {
-      const { decodeText } = await import('./text-decode.ts');
+      const { decodeText } = await import('../domain/text-decoding.ts');
       const { formsFromBody } = await import('./body-form.ts');
       const text = decodeText(asBuffer(task.bytes));
       const html = task.source.format === 'body-html' ? text : null;

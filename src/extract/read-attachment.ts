@@ -1,6 +1,7 @@
+import type { FormSource } from '../domain/form-source.ts';
 import { extensionOf } from '../mailbox/message-parts.ts';
 import * as issue from './attachment-problems.ts';
-import type { ExtractedForm, FormSource } from './form-types.ts';
+import type { ExtractedForm } from './form-types.ts';
 import type { ForwardedMail } from './forwarded-mail.ts';
 import { identifyDocument } from './identify-document.ts';
 import type { LabelConfig } from './label-match.ts';

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.ts';
+import type { ExtractionResult } from '../extract/form-types.ts';
 import { AppError, describeError, isConnectionLost } from '../errors.ts';
 import type { ImapSession, ListedMessage } from '../mailbox/imap/imap-session.ts';
 import { contentHashOf, parseHeaders } from '../mailbox/parse-headers.ts';
@@ -78,11 +79,6 @@ export class ImapMessageSource implements MessageSource {
     this.feed = new MessageFeed(this.feedOps(), plan.uids, settings.batchSize);
   }
 
-  /** Extraction goes through here: forms read ahead of their turn are picked up by message. */
-  get ingestDeps(): IngestDeps {
-    return this.ahead.deps;
-  }
-
   get current(): ImapSession {
     return this.session;
   }
@@ -112,8 +108,7 @@ export class ImapMessageSource implements MessageSource {
         continue;
       }
       this.ahead.fill(item, this.feed.upcoming());
-      this.ahead.taken(item.listed.uid);
-      return this.candidateOf(item);
+      return this.candidateOf(item, this.ahead.taken(item.listed.uid));
     }
   }
 
@@ -125,6 +120,7 @@ export class ImapMessageSource implements MessageSource {
   }
 
   async recorded(c: Candidate): Promise<void> {
+    // The verdict is the loop's business; the source only keeps its place and sets the optional flag.
     this.settled(c);
     this.recordedUids.push(c.position!.uid);
     try {
@@ -151,7 +147,7 @@ export class ImapMessageSource implements MessageSource {
     return { mailbox: this.session.mailbox, uidValidity: this.session.uidValidity, uid, mark };
   }
 
-  private candidateOf(item: Loaded): Candidate {
+  private candidateOf(item: Loaded, extraction: Promise<ExtractionResult> | undefined): Candidate {
     const { listed } = item;
     const uid = listed.uid;
     const replacing = this.plan.replacing?.get(uid);
@@ -161,7 +157,8 @@ export class ImapMessageSource implements MessageSource {
       label: `UID ${uid}`,
       contentHash,
       position: this.positionOf(uid),
-      ...(replacing === undefined ? {} : { replacing }),
+      ...(replacing === undefined ? {} : { target: { kind: 'replace', id: replacing } }),
+      ...(extraction ? { extraction } : {}),
       envelope: async () => ({
         origin: { mailbox: this.session.mailbox, uidValidity: this.session.uidValidity, uid },
         receivedAt: isUndescribed(listed) ? this.clock() : listed.internalDate,

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.ts';
 import { AppError, describeError, isAppError } from '../errors.ts';
-import { resendOutbox, type DeliverDeps } from '../outputs/deliver-outbox.ts';
+import { resendOutbox, type DeliverDeps } from '../replies/deliver-outbox.ts';
 import { appendAudit } from '../store/audit-repo.ts';
 import { getOutbox } from '../store/outbox-repo.ts';
 

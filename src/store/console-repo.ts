@@ -1,4 +1,4 @@
-import type { Problem } from '../validate/problem.ts';
+import type { Problem } from '../domain/problem.ts';
 import type { Db } from './db.ts';
 import type { MessageRow, StoredAttachment } from './messages-repo.ts';
 import type { OutboxRow, OutboxStatus } from './outbox-repo.ts';

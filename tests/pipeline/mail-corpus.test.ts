@@ -28,7 +28,7 @@ afterAll(() => app?.dispose());
 
 async function ingest(file: string) {
   const msg = await readEmlFile(path.join('fixtures/mail', file), app.limits);
-  const outcome = await ingestMessage(msg, app.deps, new Date('2024-06-01T00:00:00Z'));
+  const outcome = await ingestMessage(msg, app.deps, { now: new Date('2024-06-01T00:00:00Z') });
   return { msg, outcome, entries: listEntries(app.db, { messageId: outcome.id, includeSuperseded: true }) };
 }
 

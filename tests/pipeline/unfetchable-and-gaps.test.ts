@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { digestFor } from '../../src/commands/outputs-command.ts';
-import { localDay } from '../../src/outputs/local-day.ts';
-import { buildStatus, statusExitCode } from '../../src/outputs/status-report.ts';
+import { digestFor } from '../../src/commands/digest-command.ts';
+import { localDay } from '../../src/domain/contest-calendar.ts';
+import { buildStatus, statusExitCode } from '../../src/status/status-report.ts';
 import { pollMailbox, retryMessages } from '../../src/pipeline/poll-mailbox.ts';
 import { startDovecot, type DovecotHandle } from '../setup/dovecot.ts';
 import { startProxy, type TcpProxy } from '../setup/tcp-proxy.ts';

@@ -5,9 +5,11 @@ import { importFiles } from '../../src/pipeline/import-files.ts';
 import { correctField, decide, markChecked, noteWork } from '../../src/review/review-work.ts';
 import { auditOfEntry } from '../../src/store/audit-repo.ts';
 import { listWorks } from '../../src/store/console-repo.ts';
-import { readDigestData, readExportData } from '../../src/store/digest-repo.ts';
+import { readDigestData } from '../../src/digest/collect-digest.ts';
+import { readExportData } from '../../src/exports/collect-exports.ts';
 import { listEntries } from '../../src/store/entries-repo.ts';
-import { listUnitAliases, unitProgress } from '../../src/store/units-repo.ts';
+import { unitProgress } from '../../src/entries/unit-progress.ts';
+import { listUnitAliases } from '../../src/store/units-repo.ts';
 import { reprocessAll } from '../../src/pipeline/reprocess.ts';
 import { makeTestApp, type TestApp } from '../helpers/test-app.ts';
 

@@ -1,6 +1,6 @@
 import type { MessageView } from '../../store/console-repo.ts';
-import { KIND_LABELS, MESSAGE_STATUS_LABELS } from '../../outputs/labels.ts';
-import { localStamp } from '../../outputs/local-day.ts';
+import { KIND_LABELS, MESSAGE_STATUS_LABELS } from '../../domain/state-labels.ts';
+import { localStamp } from '../../domain/contest-calendar.ts';
 import { Layout, type Viewer } from './layout.tsx';
 import { MailView, type MailContent } from './mail-view.tsx';
 import { Empty, Pager, State } from './parts.tsx';

@@ -1,6 +1,6 @@
 import type { MessageView } from '../../store/console-repo.ts';
 import type { StoredAttachment } from '../../store/messages-repo.ts';
-import { localStamp } from '../../outputs/local-day.ts';
+import { localStamp } from '../../domain/contest-calendar.ts';
 import { State } from './parts.tsx';
 
 /** A source mail as recorded: its headers, the text body as text, the HTML body only in a sandboxed frame, attachments. */

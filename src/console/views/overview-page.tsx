@@ -1,6 +1,7 @@
-import type { DigestData, UnitRow } from '../../outputs/report-data.ts';
-import { unitState } from '../../outputs/digest.ts';
-import { localStamp } from '../../outputs/local-day.ts';
+import type { DigestData } from '../../digest/digest-data.ts';
+import type { UnitRow } from '../../exports/export-data.ts';
+import { unitState } from '../../digest/digest-view.ts';
+import { localStamp } from '../../domain/contest-calendar.ts';
 import { Layout, type Viewer } from './layout.tsx';
 
 /** 总览: the digest's figures for today and yesterday, read by the same use case that makes the digest. */

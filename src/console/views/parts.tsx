@@ -1,4 +1,4 @@
-import { ENTRY_STATUS_LABELS, KIND_LABELS, MESSAGE_STATUS_LABELS, REPLY_LABELS, label } from '../../outputs/labels.ts';
+import { ENTRY_STATUS_LABELS, KIND_LABELS, MESSAGE_STATUS_LABELS, REPLY_LABELS, label } from '../../domain/state-labels.ts';
 
 /** Small pieces the pages share. */
 

@@ -1,7 +1,7 @@
 import type { AuditRow } from '../../store/audit-repo.ts';
 import type { OutboxListRow } from '../../store/console-repo.ts';
-import { DELIVERY_ERROR_LABELS, REPLY_LABELS, label } from '../../outputs/labels.ts';
-import { localStamp } from '../../outputs/local-day.ts';
+import { DELIVERY_ERROR_LABELS, REPLY_LABELS, label } from '../../domain/state-labels.ts';
+import { localStamp } from '../../domain/contest-calendar.ts';
 import { CsrfField, Layout, type Viewer } from './layout.tsx';
 import { Empty, Pager, State } from './parts.tsx';
 

@@ -1,6 +1,6 @@
 import type { UserSummary } from '../../accounts/manage-users.ts';
 import type { AuditRow } from '../../store/audit-repo.ts';
-import { localStamp } from '../../outputs/local-day.ts';
+import { localStamp } from '../../domain/contest-calendar.ts';
 import { Layout, type Viewer } from './layout.tsx';
 
 /** 用户 (admins): who has an account, live sessions, locks, and the latest audit rows. Accounts are managed with the CLI. */

@@ -3,7 +3,7 @@ import type { OutboxListRow, ReviewedValues } from '../../store/console-repo.ts'
 import type { StoredEntry } from '../../store/entries-repo.ts';
 import type { CorrectionRow, NoteRow, ReviewRow } from '../../store/review-repo.ts';
 import { CORRECTABLE_FIELDS } from '../../store/review-repo.ts';
-import { localStamp } from '../../outputs/local-day.ts';
+import { localStamp } from '../../domain/contest-calendar.ts';
 import { FIELD_LABELS } from '../../review/review-work.ts';
 import { CsrfField, Layout, type Viewer } from './layout.tsx';
 import { MailView, type MailContent } from './mail-view.tsx';

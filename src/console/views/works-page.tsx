@@ -1,5 +1,5 @@
 import type { WorkListRow } from '../../store/console-repo.ts';
-import { localStamp } from '../../outputs/local-day.ts';
+import { localStamp } from '../../domain/contest-calendar.ts';
 import { Layout, type Viewer } from './layout.tsx';
 import { Empty, Pager, State } from './parts.tsx';
 
