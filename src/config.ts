@@ -103,6 +103,8 @@ const envSchema = z.object({
   PART_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   POLL_BATCH: z.coerce.number().int().positive().max(1000).default(50),
   PARSE_HEAP_MB: z.coerce.number().int().min(32).max(4096).default(64),
+  /** on: Douyin short links are resolved online to their works, so a short and a long link of one work are one. */
+  DOUYIN_RESOLVE: z.enum(['on', 'off']).default('off'),
   STALE_AFTER_MINUTES: z.coerce.number().int().positive().default(30),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   // The organizers' console: loopback unless told otherwise (put nginx with TLS in front of it).
@@ -158,6 +160,8 @@ export interface AppConfig {
   pollBatch: number;
   /** Heap cap of the document parse worker: with the main thread's ~150 MB, what bounds the process's peak RSS. */
   parseHeapMb: number;
+  /** DOUYIN_RESOLVE=on: ask v.douyin.com where each short link points (off: nothing leaves the server). */
+  douyinResolve: boolean;
   staleAfterMinutes: number;
   logLevel: EnvConfig['LOG_LEVEL'];
   web: WebSettings;
@@ -241,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     partMaxBytes: e.PART_MAX_BYTES,
     pollBatch: e.POLL_BATCH,
     parseHeapMb: e.PARSE_HEAP_MB,
+    douyinResolve: e.DOUYIN_RESOLVE === 'on',
     staleAfterMinutes: e.STALE_AFTER_MINUTES,
     logLevel: e.LOG_LEVEL,
     web: { host: e.WEB_HOST, port: e.WEB_PORT ?? null, baseUrl: e.WEB_BASE_URL?.replace(/\/+$/, '') ?? null, trustProxy: e.WEB_TRUST_PROXY },

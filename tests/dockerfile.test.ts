@@ -55,7 +55,6 @@ function copyLines(stage: string, stageRoot: string, into: string): string[] {
 }
 
 describe('the Docker image, without a Docker engine', () => {
-  // The build, the demo's import and its console, and the healthcheck, each a process: minutes on a busy machine.
   it('runs the demo through its ENTRYPOINT and CMD, and its HEALTHCHECK reads the result', async () => {
     // The build stage: its COPY lines into a folder of their own (with this checkout's node_modules for its `npm ci`),
     // then its build command, so a file the build forgets fails here.
@@ -102,5 +101,5 @@ describe('the Docker image, without a Docker engine', () => {
     const [hbin, ...hargs] = (JSON.parse(health) as string[]).map(inApp);
     const r = await run(hbin!, hargs, { cwd: app, env: e, timeout: 60_000 });
     expect(r.stdout).toMatch(/status: ok/);
-  }, 240_000);
+  }, 300_000);
 });

@@ -5,7 +5,7 @@ export interface FormSource {
   /** Attachment file name as the sender wrote it (display only, never a path), null for the mail body. */
   filename: string | null;
   partId: string | null;
-  format: 'docx' | 'xlsx' | 'doc' | 'wps' | 'xls' | 'et' | 'csv' | 'odt' | 'ods' | 'rtf' | 'body-text' | 'body-html';
+  format: 'docx' | 'xlsx' | 'doc' | 'wps' | 'xls' | 'et' | 'csv' | 'odt' | 'ods' | 'rtf' | 'pdf' | 'body-text' | 'body-html';
   /** Set when the form came inside a forwarded mail (attached message/rfc822): the original sender. */
   forwardedFrom?: Address | null;
 }

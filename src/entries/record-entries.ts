@@ -4,6 +4,7 @@ import type { Db } from '../store/db.ts';
 import {
   addWorkKeys, deleteEntries, emptyWorkKeys, entryIdsOfMessage, listEntries, requireTransaction, writeEntry, type StoredEntry,
 } from '../store/entries-repo.ts';
+import { videoLinkOf } from '../store/short-links-repo.ts';
 import { partyOf } from '../validate/resolve-works.ts';
 import { unitKey } from '../validate/unit-match.ts';
 import { resolveWorksAround } from './resolve-works.ts';
@@ -20,6 +21,16 @@ export interface RecordEntriesInput {
   /** The unit as written, when the mail came from a unit; defaults to each summary draft's 推荐单位. */
   unitText?: string | null;
   drafts: readonly EntryDraft[];
+}
+
+/** A short link resolved online (DOUYIN_RESOLVE=on) also keys the entry by the work it opens. */
+function withResolvedLinks(db: Db, links: readonly string[]): string[] {
+  const keys = [...links];
+  for (const link of links) {
+    const video = videoLinkOf(db, link);
+    if (video && !keys.includes(video)) keys.push(video);
+  }
+  return keys;
 }
 
 function titleKeyOf(title: string | null): string | null {
@@ -45,7 +56,7 @@ export function recordEntries(db: Db, input: RecordEntriesInput, now: Date): Sto
       ...draft, messageId: input.messageId, sourceIndex: index, messageKind: input.kind, sender,
       party: partyOf(input.unitName, recommenderKey, sender, input.messageId), recommendedByUnit: input.unitName, recommenderText,
       titleKey: titleKeyOf(draft.title), validationProblems: draft.problems, receivedAt: input.receivedAt, createdAt: now,
-      status: draft.problems.length ? 'problems' : 'valid',
+      status: draft.problems.length ? 'problems' : 'valid', keyLinks: withResolvedLinks(db, draft.links),
     });
   });
   const dropped = entryIdsOfMessage(db, input.messageId, input.drafts.length);

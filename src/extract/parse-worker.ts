@@ -67,6 +67,12 @@ async function run(task: ParseTask): Promise<ParseReply> {
       const { unpackArchive } = await import('./zip-archive.ts');
       return { id: task.id, ok: true, files: await unpackArchive(bytes, task.zipLimits) };
     }
+    case 'pdf': {
+      const { pdfContent } = await import('./pdf-content.ts');
+      const content = await pdfContent(asBuffer(task.bytes));
+      if (!content.hasText) return { id: task.id, ok: true, forms: [], textless: true };
+      return { id: task.id, ok: true, forms: formsFromContent(content, labelsOf(task.labels), task.source) };
+    }
     case 'eml': {
       const { parseForwardedMail } = await import('./forwarded-mail.ts');
       return { id: task.id, ok: true, mail: await parseForwardedMail(asBuffer(task.bytes)) };

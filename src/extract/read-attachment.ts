@@ -132,8 +132,14 @@ export async function readAttachment(a: AttachmentInput, ctx: ReadContext): Prom
       const reply = await ctx.pool.run({ kind: 'eml', bytes: a.content }, ctx.timeoutMs);
       return reply.ok && 'mail' in reply ? { forms: [], issues: [], forwarded: reply.mail } : failed(reply, ref, 'forwarded mail');
     }
-    case 'pdf':
-      return fail(issue.needsPerson(ref, 'pdf'));
+    case 'pdf': {
+      const reply = await ctx.pool.run({ kind: 'pdf', bytes: a.content, labels: ctx.labels, source: source('pdf') }, ctx.timeoutMs);
+      if (!reply.ok && reply.errorName === 'PasswordException') return fail(issue.encrypted(ref));
+      if (!(reply.ok && 'forms' in reply)) return failed(reply, ref, 'pdf');
+      // A scan, or a PDF of something else than the form: a person reads it.
+      if (reply.textless) return fail(issue.needsPerson(ref, 'pdf_scan'));
+      return reply.forms.length ? { forms: reply.forms, issues: [] } : fail(issue.needsPerson(ref, 'pdf'));
+    }
     case 'image':
       return fail(issue.needsPerson(ref, 'image'));
     case 'encrypted':

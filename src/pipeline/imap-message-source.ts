@@ -186,7 +186,7 @@ export class ImapMessageSource implements MessageSource {
       if (!this.session.usable) await this.reconnect(new AppError('imap_unavailable', 'the connection broke while reading ahead'));
       if (isUndescribed(listed)) {
         // The batch's answer had nothing for it: gone, or a message the server cannot describe.
-        const again = (await this.session.describe([listed.uid]))[0];
+        const again = track.describeBroke ? await this.session.describeBare(listed.uid) : (await this.session.describe([listed.uid]))[0];
         if (!again) return (await this.session.stillThere(listed.uid)) ? { unfetchable: 'the server lists this UID but describes nothing of it' } : { vanished: true };
         listed = again;
       }
@@ -196,6 +196,7 @@ export class ImapMessageSource implements MessageSource {
       const cause = err instanceof LoadInterrupted ? err.cause : err;
       if (!isConnectionLost(cause)) throw cause;
       if (err instanceof LoadInterrupted && err.strategy === 'binary') this.binaryTrusted = false;
+      if (!(err instanceof LoadInterrupted)) track.describeBroke = true;
       noteDeath(track, this.progress, `${err instanceof LoadInterrupted ? err.strategy : 'describe'}: the connection broke (${describeError(cause).slice(0, 160)})`);
       this.deps.log.warn({ uid: listed.uid, deaths: track.deaths, err: describeError(cause) }, 'the connection broke while reading this message alone: set aside for later in the cycle');
       await this.reconnect(cause);
@@ -221,7 +222,7 @@ export class ImapMessageSource implements MessageSource {
         const track = this.trackOf(uid);
         if (track.deaths >= MAX_DEATHS) return { listed: undescribed(uid), msg: null, unreadable: unfetchableReason(track) };
         // After a broken connection on its BODYSTRUCTURE, ask for its envelope only: the source tells its parts.
-        const listed = track.deaths === 0 ? (await session.describe([uid]))[0] : await session.describeBare(uid);
+        const listed = track.describeBroke ? await session.describeBare(uid) : (await session.describe([uid]))[0];
         return { listed: listed ?? undescribed(uid), msg: null };
       },
       loadMany: (listed, take) => session.loadMany(listed, take, { binary: this.binaryTrusted }),
@@ -254,7 +255,9 @@ export class ImapMessageSource implements MessageSource {
     if (alone.length === 1) {
       // Described alone and broke the connection: set aside, like a message that breaks it when read.
       const uid = alone[0]!;
-      noteDeath(this.trackOf(uid), this.progress, `describe: the connection broke (${describeError(failure!.cause).slice(0, 160)})`);
+      const track = this.trackOf(uid);
+      track.describeBroke = true;
+      noteDeath(track, this.progress, `describe: the connection broke (${describeError(failure!.cause).slice(0, 160)})`);
       skip = [uid];
       this.deferred.push(uid);
     } else if (alone.length > 1) {

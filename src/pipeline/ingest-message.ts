@@ -28,6 +28,8 @@ export interface IngestDeps {
   mailFrom: string;
   /** Reads the forms of a message; `patient` gives each document a longer time box (a retry of a quarantined message). */
   extract: (msg: IncomingMessage, opts?: { patient?: boolean }) => Promise<ExtractionResult>;
+  /** DOUYIN_RESOLVE=on: asks where the forms' short links point (cached), so a short and a long link of one work meet. */
+  resolveLinks?: (forms: ExtractionResult['forms']) => Promise<void>;
   log: Logger;
 }
 
@@ -80,11 +82,12 @@ export interface Assessment {
   ownProblems: Problem[];
 }
 
-/** Classify → read its forms → validate them: what the message says, before it meets what is recorded. */
+/** Classify → read its forms → resolve short links → validate: what the message says, before it meets what is recorded. */
 export async function assessMessage(msg: IncomingMessage, deps: IngestDeps, readAhead?: Promise<ExtractionResult>): Promise<Assessment> {
   const first = classifyMessage(msg, deps.contest, deps.ownAddresses);
   const isSubmission = first.kind === 'individual' || first.kind === 'unit_summary';
   const extraction = isSubmission ? await (readAhead ?? deps.extract(msg)) : NOTHING_EXTRACTED;
+  if (isSubmission) await deps.resolveLinks?.(extraction.forms);
   const classification = { ...first, kind: refineKind(first.kind, extraction.forms) };
   const kind = classification.kind;
   const drafts = kind === 'individual' || kind === 'unit_summary'

@@ -204,6 +204,9 @@ function replyBlocks(mail: ReceivedMail, problems: readonly Problem[], contest: 
     blocks.push({ type: 'p', text: `请修改后重新发送邮件至 ${contest.mailbox}，并附上填写完整的参赛登记表。${mail.kind === 'individual' ? '邮件标题请写为：' : ''}` });
     if (mail.kind === 'individual') blocks.push({ type: 'line', text: correctSubject(mail, contest) });
     blocks.push({ type: 'p', text: '本邮件附有空白的《参赛登记表》（附件1），可直接下载填写。' });
+  } else if (problems.some((p) => p.field === 'attachment')) {
+    // A scan or a picture: the Word form that would be read at once goes with the answer.
+    blocks.push({ type: 'p', text: '本邮件附有空白的《参赛登记表》（附件1，Word 格式），可直接下载填写后发送。' });
   }
   blocks.push({ type: 'p', text: `作品征集截止日期为 ${formatIsoDate(contest.deadline)}。${contactLine(contest)}` });
   blocks.push({ type: 'p', text: signature(contest) });
@@ -271,6 +274,6 @@ export function buildReply(mail: ReceivedMail, problems: readonly Problem[], con
     headers: { ...AUTO_REPLY_HEADERS },
     text: toText(blocks),
     html: toHtml(blocks),
-    attachBlankForm: kind === 'reply' && told.some((p) => p.code !== 'needs_person'),
+    attachBlankForm: kind === 'reply' && told.some((p) => p.code !== 'needs_person' || p.field === 'attachment'),
   };
 }

@@ -89,6 +89,8 @@ export interface EntryWrite extends DraftColumns {
   createdAt: Date;
   /** Until the entry is resolved against the others. */
   status: EntryStatus;
+  /** The links that find the same work again (default: its own links). */
+  keyLinks?: readonly string[];
 }
 
 /**
@@ -122,7 +124,8 @@ export function writeEntry(db: Db, e: EntryWrite): number {
   const id = columnsOf('entries', row).int('id');
   prepared(db, 'DELETE FROM entry_links WHERE entry_id = ?').run(id);
   const addLink = prepared(db, 'INSERT OR IGNORE INTO entry_links (entry_id, link) VALUES (?, ?)');
-  for (const link of e.links) addLink.run(id, link);
+  // The links that find the same work again: the entry's own, and what a short link was resolved to (DOUYIN_RESOLVE).
+  for (const link of e.keyLinks ?? e.links) addLink.run(id, link);
   return id;
 }
 

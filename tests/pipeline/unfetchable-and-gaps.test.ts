@@ -20,20 +20,30 @@ let proxy: TcpProxy;
 let app: TestApp;
 /** The UID whose body the "server" cannot serve: any FETCH of its sections or its source breaks the connection. */
 let poisoned: number | null = null;
+/** The UID whose structure the "server" cannot give: any FETCH of its BODYSTRUCTURE breaks the connection. */
+let noStructure: number | null = null;
 
 const form = (n: number): Buffer => coremailMessage({
   subject: `最美in温州+作品${n}+陈晓东`, messageId: `<poison-${n}@126.com>`,
   attachments: [{ filename: `登记表${n}.docx`, contentType: 'application/octet-stream', content: Buffer.from(`not a docx ${n}`) }],
 });
 
-/** `UID FETCH <set> (… BINARY.PEEK[2] …)`, BODY.PEEK[1], BODY.PEEK[] (the source): not HEADER, not BODYSTRUCTURE. */
-function fetchesBodyOf(line: string, uid: number): boolean {
-  const m = /UID FETCH ([\d,:]+) (.*)$/i.exec(line);
-  if (!m || !/(BINARY|BODY)\.PEEK\[(\d|\])/i.test(m[2]!)) return false;
-  return m[1]!.split(',').some((r) => {
+function inSet(set: string, uid: number): boolean {
+  return set.split(',').some((r) => {
     const [a, b] = r.split(':').map(Number);
     return b === undefined ? a === uid : uid >= Math.min(a!, b) && uid <= Math.max(a!, b);
   });
+}
+
+/** `UID FETCH <set> (… BINARY.PEEK[2] …)`, BODY.PEEK[1], BODY.PEEK[] (the source): not HEADER, not BODYSTRUCTURE. */
+function fetchesBodyOf(line: string, uid: number): boolean {
+  const m = /UID FETCH ([\d,:]+) (.*)$/i.exec(line);
+  return !!m && /(BINARY|BODY)\.PEEK\[(\d|\])/i.test(m[2]!) && inSet(m[1]!, uid);
+}
+
+function fetchesStructureOf(line: string, uid: number): boolean {
+  const m = /UID FETCH ([\d,:]+) (.*)$/i.exec(line);
+  return !!m && /BODYSTRUCTURE/i.test(m[2]!) && inSet(m[1]!, uid);
 }
 
 const poll = (a: TestApp) => pollMailbox(() => a.openMailbox(), a.deps, a.clock, {
@@ -42,7 +52,10 @@ const poll = (a: TestApp) => pollMailbox(() => a.openMailbox(), a.deps, a.clock,
 
 beforeAll(async () => {
   dovecot = await startDovecot({ netease: true });
-  proxy = await startProxy({ targetHost: dovecot.host, targetPort: dovecot.port, onCommand: (line) => (poisoned !== null && fetchesBodyOf(line, poisoned) ? 'reset' : 'pass') });
+  proxy = await startProxy({
+    targetHost: dovecot.host, targetPort: dovecot.port,
+    onCommand: (line) => ((poisoned !== null && fetchesBodyOf(line, poisoned)) || (noStructure !== null && fetchesStructureOf(line, noStructure)) ? 'reset' : 'pass'),
+  });
   for (let i = 1; i <= 5; i++) await dovecot.appendMessage('INBOX', form(i));
 });
 afterAll(async () => {
@@ -52,6 +65,7 @@ afterAll(async () => {
 afterEach(() => {
   app?.dispose();
   poisoned = null;
+  noStructure = null;
 });
 
 const env = () => ({ IMAP_HOST: '127.0.0.1', IMAP_PORT: String(proxy.port), IMAP_TLS: 'none', IMAP_USER: dovecot.user, IMAP_PASS: dovecot.pass, IMAP_TIMEOUT_MS: '5000' });
@@ -97,6 +111,19 @@ describe('a message the server will not give', () => {
     const r = await retryMessages(() => app.openMailbox(), app.deps, app.clock, { batchSize: 1, maxAttempts: 3, ids: [id] });
     expect(r).toMatchObject({ retried: 1, recovered: 1 });
     expect(countRows(app, "SELECT count(*) AS n FROM messages WHERE status = 'unfetchable'")).toBe(0);
+  });
+});
+
+describe('a message whose structure the server cannot give', () => {
+  it('is described from its envelope and read from its whole source: recorded like the others, not unfetchable', async () => {
+    app = makeTestApp(env());
+    noStructure = 2;
+    const r = await poll(app);
+    expect(r).toMatchObject({ fetched: 5, unfetchable: 0 });
+    expect(proxy.stats.faults.command).toBeGreaterThanOrEqual(1);
+    const sibling = (app.db.prepare('SELECT status FROM messages WHERE uid = 1').get() as { status: string }).status;
+    expect(app.db.prepare('SELECT status, subject FROM messages WHERE uid = 2').get()).toEqual({ status: sibling, subject: '最美in温州+作品2+陈晓东' });
+    expect(countRows(app, "SELECT count(*) AS n FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.uid = 2 AND a.filename = '登记表2.docx' AND a.downloaded = 1")).toBe(1);
   });
 });
 
