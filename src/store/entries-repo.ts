@@ -1,5 +1,6 @@
 import type { Db } from './db.ts';
 import { prepared } from './prepared.ts';
+import { deleteSummaryContact, recordSummaryContact } from './summary-contacts-repo.ts';
 import type { Problem } from '../validate/problem.ts';
 import { problem } from '../validate/problem.ts';
 import { partyOf, resolveWorks, type WorkResolution, type WorkRow } from '../validate/resolve-works.ts';
@@ -257,6 +258,9 @@ export function recordEntries(db: Db, input: RecordEntriesInput, now: Date): Sto
     for (const link of draft.links) addLink.run(id, link);
     written.push(id);
   }
+  // The summary's header (its unit's contact) is stored with its rows, and goes with them.
+  const contact = input.drafts.find((d) => d.contact)?.contact ?? null;
+  recordSummaryContact(db, { messageId: input.messageId, unitName: input.unitName, unitText: input.unitText ?? input.drafts.find((d) => d.recommender)?.recommender ?? null, contact, receivedAt: input.receivedAt });
   const dropped = idsOfMessage(db, input.messageId, input.drafts.length);
   addSeeds(db, seeds, dropped);
   deleteRows(db, dropped);
@@ -272,6 +276,7 @@ export function deleteEntriesOfMessage(db: Db, messageId: number): void {
   const seeds = emptySeeds();
   addSeeds(db, seeds, ids);
   deleteRows(db, ids);
+  deleteSummaryContact(db, messageId);
   reresolve(db, seeds);
 }
 

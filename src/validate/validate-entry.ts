@@ -8,6 +8,7 @@ import { PLATFORM_NAMES, readLinkField, type LinkPlatform } from './douyin-link.
 import { isNewEmployment } from './new-employment.ts';
 import { parsePhone } from './phone.ts';
 import { problem, type Problem } from './problem.ts';
+import { summaryRowRef } from './row-ref.ts';
 import { charCount, presentValue, stripTitleQuotes, textKey } from './text-key.ts';
 
 /**
@@ -48,6 +49,8 @@ export interface EntryDraft {
   recommender: string | null;
   /** Address of the original sender when the form came inside a forwarded mail. */
   forwardedFrom: string | null;
+  /** The summary's 联系人 and 联系方式 (phone normalized when it reads as one); null for a registration form. */
+  contact?: { name: string | null; phone: string | null } | null;
   source: FormSource;
   /** The extracted values, untouched, for the organizers and for export. */
   raw: Record<string, string>;
@@ -69,6 +72,8 @@ const SUMMARY_COLUMNS = new Set<FieldName>(['name', 'occupation', 'unit', 'title
 interface DraftSource {
   form: 'registration' | 'summary';
   sourceRow: number | null;
+  /** The row's 序号 as the sender wrote it. */
+  index?: string;
   recommender: string | null;
   newEmploymentColumn: string | undefined;
   source: FormSource;
@@ -79,8 +84,9 @@ function requiredFields(contest: ContestConfig, form: DraftSource['form']): Fiel
   return FIELD_ORDER.filter((f) => wanted.has(f) && (form === 'registration' || SUMMARY_COLUMNS.has(f)));
 }
 
-function where(src: DraftSource): string {
-  return src.form === 'summary' && src.sourceRow != null ? `推荐汇总表第 ${src.sourceRow} 行` : src.form === 'summary' ? '推荐汇总表' : '登记表';
+function where(src: DraftSource, title: string | null): string {
+  if (src.form !== 'summary') return '登记表';
+  return `推荐汇总表${summaryRowRef({ index: src.index ?? null, row: src.sourceRow, title })}`;
 }
 
 function platformList(platforms: LinkPlatform[]): string {
@@ -119,8 +125,8 @@ function linkProblems(value: string, label: string, contest: ContestConfig): { w
 function buildDraft(fields: FormFields, src: DraftSource, ctx: ValidationContext): EntryDraft {
   const { contest } = ctx;
   const labels = src.form === 'summary' ? SUMMARY_LABELS : REGISTRATION_LABELS;
-  const at = where(src);
   const value = (f: FieldName): string | null => presentValue(fields[f]);
+  const at = where(src, value('title'));
   const problems: Problem[] = [];
 
   for (const f of requiredFields(contest, src.form)) {
@@ -181,6 +187,7 @@ function buildDraft(fields: FormFields, src: DraftSource, ctx: ValidationContext
   const raw: Record<string, string> = {};
   for (const [k, v] of Object.entries(fields)) if (typeof v === 'string') raw[k] = v;
   if (src.newEmploymentColumn !== undefined) raw.newEmployment = src.newEmploymentColumn;
+  if (src.index !== undefined) raw.index = src.index;
 
   return {
     form: src.form,
@@ -250,12 +257,22 @@ function isBlankRow(fields: FormFields): boolean {
   return !(['title', 'name', 'link', 'phone'] as const).some((f) => presentValue(fields[f]));
 }
 
+function contactOf(summary: ExtractedSummary): EntryDraft['contact'] {
+  const name = presentValue(summary.contact);
+  const phoneText = presentValue(summary.contactPhone);
+  if (!name && !phoneText) return null;
+  return { name, phone: phoneText ? parsePhone(phoneText)?.normalized ?? phoneText : null };
+}
+
 export function validateSummary(summary: ExtractedSummary, ctx: ValidationContext): EntryDraft[] {
+  const contact = contactOf(summary);
   return summary.rows
     .filter((row) => !isBlankRow(row.fields))
     .map((row) => buildDraft(row.fields, {
       form: 'summary', sourceRow: row.row, recommender: summary.unit, newEmploymentColumn: row.newEmployment, source: summary.source,
-    }, ctx));
+      ...(row.index !== undefined ? { index: row.index } : {}),
+    }, ctx))
+    .map((draft) => ({ ...draft, contact }));
 }
 
 /**
