@@ -39,10 +39,10 @@ export interface PartPlan {
 }
 
 /** Documents a registration or summary form may arrive in; everything else (videos above all) is only described. */
-const FORM_EXTENSIONS = new Set(['docx', 'doc', 'wps', 'wpt', 'dot', 'dotx', 'rtf', 'odt', 'xlsx', 'xls', 'et', 'ett', 'csv', 'ods', 'pdf',
+const FORM_EXTENSIONS = new Set(['docx', 'doc', 'docm', 'wps', 'wpt', 'dot', 'dotx', 'dotm', 'rtf', 'odt', 'xlsx', 'xls', 'xlsm', 'xltx', 'xltm', 'et', 'ett', 'csv', 'ods', 'pdf',
   'jpg', 'jpeg', 'png', 'gif', 'bmp', 'webp', 'heic', 'eml', 'txt', 'zip']);
 const FORM_TYPES = [
-  /^application\/(msword|vnd\.openxmlformats-officedocument\.|vnd\.ms-excel|vnd\.ms-works|kswps|wps|vnd\.oasis\.opendocument\.|pdf|rtf|csv|zip|x-zip)/,
+  /^application\/(msword|vnd\.openxmlformats-officedocument\.|vnd\.ms-excel|vnd\.ms-word\.|vnd\.ms-works|kswps|wps|vnd\.oasis\.opendocument\.|pdf|rtf|csv|zip|x-zip)/,
   /^image\/(jpeg|png|gif|bmp|webp|heic)/, /^text\/csv/, /^message\/rfc822/,
 ];
 
