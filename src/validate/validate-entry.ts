@@ -1,5 +1,5 @@
 import type { MessageKind } from '../classify/classify-message.ts';
-import type { SubjectParse } from '../classify/subject.ts';
+import { parseSubject, type SubjectParse } from '../classify/subject.ts';
 import type { ContestConfig, FieldName } from '../config.ts';
 import type { ExtractedForm, ExtractedRegistration, ExtractedSummary, FormFields, FormSource } from '../extract/form-types.ts';
 import { sameAuthor, splitAuthors } from './authors.ts';
@@ -280,17 +280,20 @@ export function validateSummary(summary: ExtractedSummary, ctx: ValidationContex
  * the form whose title it names, and against all of them only when it names none.
  */
 export function validateForms(forms: readonly ExtractedForm[], ctx: ValidationContext): EntryDraft[] {
-  const registrations = forms.filter((f): f is ExtractedRegistration => f.kind === 'registration');
+  // A form a unit forwarded is held against the subject its sender wrote (the forwarded mail's), never the unit's.
+  const own = forms.filter((f): f is ExtractedRegistration => f.kind === 'registration' && f.source.forwardedFrom === undefined);
   let subjectFor: (form: ExtractedRegistration) => SubjectParse | null = () => ctx.subject;
-  if (registrations.length > 1 && ctx.subject?.title) {
+  if (own.length > 1 && ctx.subject?.title) {
     const subjectTitle = ctx.subject.title;
-    const named = registrations.find((f) => {
+    const named = own.find((f) => {
       const t = presentValue(f.fields.title);
       return t != null && sameTitle(subjectTitle, t);
     });
     if (named) subjectFor = (form) => (form === named ? ctx.subject : null);
   }
+  const forwardedSubject = (form: ExtractedRegistration): SubjectParse | null =>
+    (form.source.forwardedSubject ? parseSubject(form.source.forwardedSubject, ctx.contest.subject) : null);
   return forms.flatMap((form) => form.kind === 'registration'
-    ? [validateRegistration(form, { ...ctx, subject: subjectFor(form) })]
+    ? [validateRegistration(form, { ...ctx, subject: form.source.forwardedFrom !== undefined ? forwardedSubject(form) : subjectFor(form) })]
     : validateSummary(form, ctx));
 }
