@@ -1,7 +1,8 @@
 /**
  * How fast forms are read. Run: npx tsx bench/extract-bench.ts [rounds]
- * Prints forms/s for .docx and .xlsx (through extractMessage, parse workers included) and LibreOffice
- * conversion times, cold (first profile) and warm (profile copied from the first).
+ * Prints forms/s for .docx, .xlsx and PDF (through extractMessage, parse workers included), what each hostile PDF
+ * costs (time, and the process's peak RSS over its baseline: the parse worker is a thread of this process), and
+ * LibreOffice conversion times, cold (first profile) and warm (profile copied from the first).
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -11,14 +12,14 @@ import { extractMessage } from '../src/extract/extract-message.ts';
 import { convertWithLibreOffice, findSoffice, type ConvertSource, type ConvertTarget } from '../src/extract/legacy-convert.ts';
 import { closeParsePool, defaultPoolSize, sharedParsePool } from '../src/extract/worker-pool.ts';
 import type { IncomingMessage } from '../src/mailbox/incoming-message.ts';
+import * as hostilePdf from '../fixtures/scripts/hostile/pdf-documents.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const contest = loadContest(path.join(root, 'config'));
 const rounds = Number(process.argv[2] ?? 200);
 const doc = (name: string) => readFileSync(path.join(root, 'fixtures/documents', name));
 
-function messageWith(name: string): IncomingMessage {
-  const content = doc(name);
+function messageWith(name: string, content: Buffer = doc(name)): IncomingMessage {
   return {
     origin: { mailbox: 'INBOX', uidValidity: 1, uid: 1 }, receivedAt: new Date(), size: content.length, rawHeaders: Buffer.alloc(0),
     headers: { messageId: null, subject: '', from: null, replyTo: null, sender: null, to: [], date: null, inReplyTo: null, references: [], raw: new Map(), contentType: 'multipart/mixed' },
@@ -59,10 +60,36 @@ console.log(`cores ${availableParallelism()}, parse workers ${defaultPoolSize()}
 const warmStart = performance.now();
 await sharedParsePool({ size: defaultPoolSize(), heapMb: 256 }).warm();
 console.log(`worker start (all workers, tsx loader): ${(performance.now() - warmStart).toFixed(0)} ms`);
-for (const name of ['reg-word-4col.docx', 'sum-table.docx', 'reg-form.xlsx', 'sum-merged-header.xlsx']) {
+for (const name of ['reg-word-4col.docx', 'sum-table.docx', 'reg-form.xlsx', 'sum-merged-header.xlsx', 'reg-word-4col.pdf', 'sum-table.pdf', 'sum-long.pdf']) {
   console.log(await formsPerSecond(name, 1));
   console.log(await formsPerSecond(name, 4));
 }
+
+/** One hostile PDF through a fresh 64 MB worker: wall time and the process's RSS peak above what it was before. */
+async function hostileCost(label: string, content: Buffer): Promise<string> {
+  await closeParsePool();
+  await sharedParsePool({ size: defaultPoolSize(), heapMb: 64 }).warm();
+  const base = process.memoryUsage.rss();
+  let peak = base;
+  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 10);
+  const started = performance.now();
+  const result = await extractMessage(messageWith('hostile.pdf', content), { contest });
+  const ms = performance.now() - started;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage.rss());
+  const outcome = result.forms.length ? `${result.forms.length} form` : result.problems.map((p) => `${p.code} ${p.detail ?? ''}`).join('; ');
+  return `${label.padEnd(26)} ${(content.length / 1024).toFixed(0).padStart(6)} KB: ${ms.toFixed(0).padStart(5)} ms, RSS +${((peak - base) / 1024 / 1024).toFixed(0)} MB (${outcome.slice(0, 90)})`;
+}
+const FORM = { name: '陈晓东', occupation: '摄影记者', unit: '温州日报社', title: '五马街的清晨', link: 'https://v.douyin.com/iRNBxYkq/', phone: '13857712345', address: '温州市鹿城区五马街88号', intro: '清晨六点的五马街。' };
+console.log('hostile PDFs, each in a fresh worker with the service\'s 64 MB heap:');
+for (const [label, make] of [
+  ['stream bomb 400 MB', () => hostilePdf.streamBombPdf(400)],
+  ['nested 100,000 deep', () => hostilePdf.deepNestingPdf(FORM, 100_000)],
+  ['20,000 pages', () => hostilePdf.manyPagesPdf(20_000)],
+  ['20,000 strokes', () => hostilePdf.manyStrokesPdf(FORM, 20_000)],
+  ['100,000 strokes', () => hostilePdf.manyStrokesPdf(FORM, 100_000)],
+  ['broken xref', () => hostilePdf.brokenXrefPdf(FORM)],
+] as const) console.log(await hostileCost(label, await make()));
 await closeParsePool();
 if (await findSoffice()) {
   console.log(await libreOffice('reg-legacy.doc', 'doc', 'docx'));

@@ -4,18 +4,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock, type Clock } from './clock.ts';
 import type { AppConfig } from './config.ts';
+import { AppError } from './errors.ts';
 import { extractMessage } from './extract/extract-message.ts';
+import { createShortLinkResolver } from './links/short-link-resolution.ts';
 import { closeParsePool } from './extract/worker-pool.ts';
 import { sweepOrphanedWork } from './extract/legacy-convert.ts';
-import { createMailer, type Mailer } from './outputs/mailer.ts';
 import type { Logger } from './logger.ts';
-import { AppError } from './errors.ts';
 import type { ImapSession } from './mailbox/imap/imap-session.ts';
 import { openImapSession } from './mailbox/imap/open-session.ts';
 import { planLimitsFor, type PlanLimits } from './mailbox/message-parts.ts';
 import type { IngestDeps } from './pipeline/ingest-message.ts';
 import { Archive } from './store/archive.ts';
 import { openDatabase, type Db } from './store/db.ts';
+import { createMailer, type Mailer } from './transport/mailer.ts';
 
 /** A document read again alone after it was quarantined gets three times the usual 20 s. */
 const PATIENT_PARSE_MS = 60_000;
@@ -41,11 +42,24 @@ export const VERSION: string = (() => {
   return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
 })();
 
-export function createApp(config: AppConfig, log: Logger, clock: Clock = systemClock): App {
+/** Wiring that tests replace: where Douyin's short-link redirector is asked (a local server). */
+export interface AppOverrides {
+  douyinOrigin?: string;
+}
+
+export function createApp(config: AppConfig, log: Logger, clock: Clock = systemClock, overrides: AppOverrides = {}): App {
   const db = openDatabase(config.dataDir);
   const archive = new Archive(path.join(config.dataDir, 'archive'));
   const ownAddresses = [...new Set([config.contest.mailbox, config.mailFrom, config.imap?.user].filter((a): a is string => !!a && a.includes('@')))];
-  const deps: IngestDeps = { db, archive, contest: config.contest, ownAddresses, mailFrom: config.mailFrom, extract: (msg, o) => extractMessage(msg, { contest: config.contest, heapMb: config.parseHeapMb, ...(o?.patient ? { timeoutMs: PATIENT_PARSE_MS } : {}) }), log };
+  const extract: IngestDeps['extract'] = (msg, o) => extractMessage(msg, { contest: config.contest, heapMb: config.parseHeapMb, ...(o?.patient ? { timeoutMs: PATIENT_PARSE_MS } : {}) });
+  // DOUYIN_RESOLVE=on: the short links of the forms are resolved (and cached) before the message is recorded.
+  const links = config.douyinResolve
+    ? createShortLinkResolver(db, clock, log, { hosts: config.contest.douyinHosts, origin: overrides.douyinOrigin })
+    : null;
+  const deps: IngestDeps = {
+    db, archive, contest: config.contest, ownAddresses, mailFrom: config.mailFrom, extract, log,
+    ...(links ? { resolveLinks: (forms) => links.resolveIn(forms) } : {}),
+  };
   const mailer = createMailer(config.smtp, config.dataDir);
   // LibreOffice folders a killed run left behind (the sweep leaves a live process's alone).
   void sweepOrphanedWork(tmpdir()).catch(() => undefined);

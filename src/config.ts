@@ -1,15 +1,13 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { FIELD_NAMES } from './domain/field-name.ts';
 import { AppError } from './errors.ts';
 
 /**
  * One schema validates everything at start-up: the contest rules in config/contest.json and the deployment
  * settings from the environment. Types are inferred from it; nothing else reads process.env.
  */
-
-export const FIELD_NAMES = ['name', 'occupation', 'unit', 'title', 'link', 'phone', 'address', 'intro'] as const;
-export type FieldName = (typeof FIELD_NAMES)[number];
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 
@@ -105,6 +103,8 @@ const envSchema = z.object({
   PART_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   POLL_BATCH: z.coerce.number().int().positive().max(1000).default(50),
   PARSE_HEAP_MB: z.coerce.number().int().min(32).max(4096).default(64),
+  /** on: Douyin short links are resolved online to their works, so a short and a long link of one work are one. */
+  DOUYIN_RESOLVE: z.enum(['on', 'off']).default('off'),
   STALE_AFTER_MINUTES: z.coerce.number().int().positive().default(30),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
@@ -145,6 +145,8 @@ export interface AppConfig {
   pollBatch: number;
   /** Heap cap of the document parse worker: with the main thread's ~150 MB, what bounds the process's peak RSS. */
   parseHeapMb: number;
+  /** DOUYIN_RESOLVE=on: ask v.douyin.com where each short link points (off: nothing leaves the server). */
+  douyinResolve: boolean;
   staleAfterMinutes: number;
   logLevel: EnvConfig['LOG_LEVEL'];
 }
@@ -227,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     partMaxBytes: e.PART_MAX_BYTES,
     pollBatch: e.POLL_BATCH,
     parseHeapMb: e.PARSE_HEAP_MB,
+    douyinResolve: e.DOUYIN_RESOLVE === 'on',
     staleAfterMinutes: e.STALE_AFTER_MINUTES,
     logLevel: e.LOG_LEVEL,
   };

@@ -82,5 +82,5 @@ describe('the Docker image, without a Docker engine', () => {
     const [hbin, ...hargs] = (JSON.parse(health) as string[]).map(inApp);
     const r = await run(hbin!, hargs, { cwd: app, env: e, timeout: 60_000 });
     expect(r.stdout).toMatch(/status: ok/);
-  });
+  }, 300_000);
 });

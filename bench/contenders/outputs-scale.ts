@@ -1,5 +1,5 @@
 /**
- * Export and digest against the number of entries: a fresh database per size, filled through the store's own
+ * Export and digest against the number of entries: a fresh database per size, filled through the service's own
  * functions (insertMessage + recordEntries, with drafts from validateForms, so duplicates are resolved as in
  * service), then timed: `export --format json` (writeFullJsonExport), the .xlsx export (renderXlsx of
  * readExportData) and the daily digest (buildDigest: read, render, workbook). Each is the best of two runs.
@@ -12,12 +12,12 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadContest } from '../../src/config.ts';
 import type { ExtractedForm } from '../../src/extract/form-types.ts';
-import { renderXlsx } from '../../src/outputs/excel-export.ts';
-import { writeFullJsonExport } from '../../src/outputs/json-export.ts';
-import { buildDigest } from '../../src/outputs/send-digest.ts';
+import { renderXlsx } from '../../src/exports/xlsx-export.ts';
+import { writeFullJsonExport } from '../../src/exports/json-export.ts';
+import { buildDigest } from '../../src/digest/send-digest.ts';
 import { openDatabase, type Db } from '../../src/store/db.ts';
-import { readExportData } from '../../src/store/digest-repo.ts';
-import { recordEntries } from '../../src/store/entries-repo.ts';
+import { readExportData } from '../../src/exports/collect-exports.ts';
+import { recordEntries } from '../../src/entries/record-entries.ts';
 import { insertMessage } from '../../src/store/messages-repo.ts';
 import { validateForms } from '../../src/validate/validate-entry.ts';
 import { report } from '../lib/contender-io.ts';

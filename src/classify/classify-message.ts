@@ -1,11 +1,10 @@
 import type { ContestConfig } from '../config.ts';
+import type { MessageKind } from '../domain/message-kind.ts';
+import { problem, type Problem } from '../domain/problem.ts';
 import type { IncomingMessage } from '../mailbox/incoming-message.ts';
 import { extensionOf } from '../mailbox/message-parts.ts';
-import { problem, type Problem } from '../validate/problem.ts';
 import { isOwnAddress, robotReason } from './robots.ts';
 import { parseSubject, type SubjectParse } from './subject.ts';
-
-export type MessageKind = 'individual' | 'unit_summary' | 'automated' | 'not_contest';
 
 export interface Classification {
   kind: MessageKind;

@@ -1,10 +1,10 @@
+import { isRobotLocalPart } from '../domain/robot-address.ts';
 import type { MessageHeaders } from '../mailbox/incoming-message.ts';
 
 /**
  * RFC 3834 and the habits of real mail systems: mail written by a machine is never a submission and is never
  * answered (answering a robot starts a mail loop). Returns why, or null for mail a person wrote.
  */
-const ROBOT_LOCAL = /^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|donotreply|bounce[s]?|notification[s]?|auto-?reply|autoresponder|daemon|root|nobody)([+._-].*)?$|^owner-|-request$|^bounce[s]?[+-]/i;
 const ROBOT_SUBJECT = /^(自动回复|自动答复|系统退信|退信|休假|假期自动回复|auto(matic)?[ -]?reply|auto(matic)? response|out of (the )?office|undeliver(able|ed)|delivery status notification|mail delivery (failed|failure|subsystem)|returned mail|failure notice|delivery failure|non[- ]delivery|未送达|投递失败|邮件退回|无法投递|已读[:：]|read[:：]|已读回执)/i;
 
 function first(h: MessageHeaders, name: string): string | null {
@@ -26,7 +26,7 @@ export function robotReason(h: MessageHeaders, subject: string): string | null {
   if (returnPath !== null && /^<\s*>$/.test(returnPath)) return 'null Return-Path';
   const from = h.from?.address ?? '';
   const local = from.split('@')[0] ?? '';
-  if (ROBOT_LOCAL.test(local)) return `robot sender ${local}`;
+  if (isRobotLocalPart(local)) return `robot sender ${local}`;
   if (ROBOT_SUBJECT.test(subject.trim())) return 'auto-reply or bounce subject';
   return null;
 }

@@ -1,4 +1,4 @@
-import { splitAuthors } from '../validate/authors.ts';
+import { splitAuthors } from '../domain/authors.ts';
 
 /**
  * Parses the subject the notice asks for, 最美in温州+作品标题+创作者姓名, as people really type it:

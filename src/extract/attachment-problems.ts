@@ -1,4 +1,4 @@
-import { problem, type Problem } from '../validate/problem.ts';
+import { problem, type Problem } from '../domain/problem.ts';
 import type { ManualReview } from './form-types.ts';
 
 /**
@@ -62,11 +62,20 @@ export function legacyUnavailable(ref: AttachmentRef, format: string): Attachmen
   };
 }
 
-export function needsPerson(ref: AttachmentRef, reason: 'pdf' | 'image'): AttachmentIssue {
-  const what = reason === 'pdf' ? ' PDF 文件' : '图片';
+const NEEDS_PERSON: Record<'pdf' | 'pdf_scan' | 'image', string> = {
+  pdf_scan: '是扫描件（PDF 中没有可以读取的文字）',
+  pdf: '为 PDF 文件，但系统未能从中读出参赛登记表',
+  image: '为图片，系统无法读取其中的文字',
+};
+
+/**
+ * A scan, a picture, or a PDF without a form in its text: an organizer reads it by hand, which takes days in
+ * the busy weeks. The sender is told so, and that a Word form is registered at once.
+ */
+export function needsPerson(ref: AttachmentRef, reason: 'pdf' | 'pdf_scan' | 'image'): AttachmentIssue {
   return {
-    problem: problem('needs_person', `${displayName(ref.filename)}为${what}，将由工作人员人工核对；如方便，请另发一份 .docx 格式的参赛登记表。`, { field: 'attachment', actor: 'organizer', detail: reason }),
-    review: review(ref, reason),
+    problem: problem('needs_person', `${displayName(ref.filename)}${NEEDS_PERSON[reason]}，将由工作人员人工核对，需要一些时间；用 Word 填写参赛登记表（.docx）后发送，可以更快完成登记。`, { field: 'attachment', actor: 'organizer', detail: reason }),
+    review: review(ref, reason === 'image' ? 'image' : 'pdf'),
   };
 }
 

@@ -1,4 +1,5 @@
-import type { ExtractedForm, FormSource } from './form-types.ts';
+import type { FormSource } from '../domain/form-source.ts';
+import type { ExtractedForm } from './form-types.ts';
 import { formsFromContent } from './forms-from-content.ts';
 import { htmlBlocks, htmlToText } from './html-blocks.ts';
 import type { FormLabels } from './label-match.ts';

@@ -1,5 +1,5 @@
+import { decodeText } from '../domain/text-decoding.ts';
 import { GRID_LIMITS, tidyText, type DocContent, type TableRow } from './doc-content.ts';
-import { decodeText } from './text-decode.ts';
 
 /** RFC 4180 fields: quotes, doubled quotes, newlines inside quotes; Excel's "save as CSV" writes no more. */
 function parseCsv(text: string, delimiter: string): { rows: string[][]; clipped: boolean } {

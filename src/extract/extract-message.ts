@@ -1,9 +1,10 @@
 import type { ContestConfig } from '../config.ts';
-import type { Address, IncomingMessage } from '../mailbox/incoming-message.ts';
+import type { Address } from '../domain/address.ts';
+import type { IncomingMessage } from '../mailbox/incoming-message.ts';
 import { mayHoldForm } from '../mailbox/message-parts.ts';
 import * as issue from './attachment-problems.ts';
-import type { ExtractedForm, ExtractionResult } from './form-types.ts';
 import { GRID_LIMITS } from './doc-content.ts';
+import type { ExtractedForm, ExtractionResult } from './form-types.ts';
 import { hasValues } from './forms-from-content.ts';
 import type { LibreOfficeOptions } from './legacy-convert.ts';
 import { readAttachment, type ReadContext } from './read-attachment.ts';

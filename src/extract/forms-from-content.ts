@@ -1,5 +1,6 @@
+import type { FormSource } from '../domain/form-source.ts';
 import type { DocBlock, DocContent } from './doc-content.ts';
-import type { ExtractedForm, ExtractedRegistration, FormFields, FormSource } from './form-types.ts';
+import type { ExtractedForm, ExtractedRegistration, FormFields } from './form-types.ts';
 import type { FormLabels } from './label-match.ts';
 import { readLabeledLines } from './labeled-lines.ts';
 import { readRegistrationTable, type RegistrationRead } from './registration-table.ts';

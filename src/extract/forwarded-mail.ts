@@ -1,5 +1,5 @@
 import { simpleParser, type AddressObject } from 'mailparser';
-import type { Address } from '../mailbox/incoming-message.ts';
+import type { Address } from '../domain/address.ts';
 
 /** A forwarded mail (an attached message/rfc822) taken apart: what extraction needs and nothing else. */
 export interface ForwardedMail {

@@ -1,4 +1,5 @@
-import type { ContestConfig, FieldName } from '../config.ts';
+import type { ContestConfig } from '../config.ts';
+import type { FieldName } from '../domain/field-name.ts';
 
 /**
  * Labels are compared in one canonical spelling, because the same form arrives as 姓　　名, 姓名：, 姓 名,

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
+import type { FormSource } from '../domain/form-source.ts';
 import type { DocContent } from './doc-content.ts';
-import type { ExtractedForm, FormSource } from './form-types.ts';
+import type { ExtractedForm } from './form-types.ts';
 import { formsFromContent } from './forms-from-content.ts';
 import { formLabels, type FormLabels, type LabelConfig } from './label-match.ts';
 import type { ParseReply, ParseTask } from './parse-task.ts';
@@ -50,7 +51,7 @@ async function run(task: ParseTask): Promise<ParseReply> {
       return { id: task.id, ok: true, forms: formsFromContent(content, labelsOf(task.labels), task.source) };
     }
     case 'text-file': {
-      const { decodeText } = await import('./text-decode.ts');
+      const { decodeText } = await import('../domain/text-decoding.ts');
       const { formsFromBody } = await import('./body-form.ts');
       const text = decodeText(asBuffer(task.bytes));
       const html = task.source.format === 'body-html' ? text : null;
@@ -65,6 +66,12 @@ async function run(task: ParseTask): Promise<ParseReply> {
       await verifyZipSizes(bytes, task.zipLimits);
       const { unpackArchive } = await import('./zip-archive.ts');
       return { id: task.id, ok: true, files: await unpackArchive(bytes, task.zipLimits) };
+    }
+    case 'pdf': {
+      const { pdfContent } = await import('./pdf-content.ts');
+      const content = await pdfContent(asBuffer(task.bytes));
+      if (!content.hasText) return { id: task.id, ok: true, forms: [], textless: true };
+      return { id: task.id, ok: true, forms: formsFromContent(content, labelsOf(task.labels), task.source) };
     }
     case 'eml': {
       const { parseForwardedMail } = await import('./forwarded-mail.ts');

@@ -1,6 +1,7 @@
+import type { FormSource } from '../domain/form-source.ts';
 import { extensionOf } from '../mailbox/message-parts.ts';
 import * as issue from './attachment-problems.ts';
-import type { ExtractedForm, FormSource } from './form-types.ts';
+import type { ExtractedForm } from './form-types.ts';
 import type { ForwardedMail } from './forwarded-mail.ts';
 import { identifyDocument } from './identify-document.ts';
 import type { LabelConfig } from './label-match.ts';
@@ -132,8 +133,14 @@ export async function readAttachment(a: AttachmentInput, ctx: ReadContext): Prom
       const reply = await ctx.pool.run({ kind: 'eml', bytes: a.content }, ctx.timeoutMs);
       return reply.ok && 'mail' in reply ? { forms: [], issues: [], forwarded: reply.mail } : failed(reply, ref, 'forwarded mail');
     }
-    case 'pdf':
-      return fail(issue.needsPerson(ref, 'pdf'));
+    case 'pdf': {
+      const reply = await ctx.pool.run({ kind: 'pdf', bytes: a.content, labels: ctx.labels, source: source('pdf') }, ctx.timeoutMs);
+      if (!reply.ok && reply.errorName === 'PasswordException') return fail(issue.encrypted(ref));
+      if (!(reply.ok && 'forms' in reply)) return failed(reply, ref, 'pdf');
+      // A scan, or a PDF of something else than the form: a person reads it.
+      if (reply.textless) return fail(issue.needsPerson(ref, 'pdf_scan'));
+      return reply.forms.length ? { forms: reply.forms, issues: [] } : fail(issue.needsPerson(ref, 'pdf'));
+    }
     case 'image':
       return fail(issue.needsPerson(ref, 'image'));
     case 'encrypted':

@@ -1,4 +1,4 @@
-import type { FieldName } from '../config.ts';
+import type { FieldName } from '../domain/field-name.ts';
 import type { DocTable, TableCell } from './doc-content.ts';
 import type { FormFields } from './form-types.ts';
 import type { LabelIndex } from './label-match.ts';

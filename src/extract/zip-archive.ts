@@ -1,6 +1,6 @@
 import { inflateRawSync } from 'node:zlib';
-import iconv from 'iconv-lite';
 import yauzl from 'yauzl';
+import { utf8OrGb18030 } from '../domain/text-decoding.ts';
 import type { ZipLimits } from './zip-guard.ts';
 
 /**
@@ -17,16 +17,11 @@ export interface ArchivedFile {
 const FORM_NAME = /\.(docx|doc|wps|xlsx|xls|et|csv|rtf|odt|ods|pdf|jpe?g|png|txt|html?|mht)$/i;
 const MAX_FILES = 20;
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Windows' zip tools write names in the local code page (GBK here) without the UTF-8 flag. */
 function nameOf(raw: Buffer, utf8Flag: boolean): string {
   if (utf8Flag) return raw.toString('utf8');
-  try {
-    return utf8.decode(raw);
-  } catch {
-    return iconv.decode(raw, 'gb18030');
-  }
+  return utf8OrGb18030(raw);
 }
 
 export async function unpackArchive(bytes: Buffer, limits: ZipLimits): Promise<ArchivedFile[]> {

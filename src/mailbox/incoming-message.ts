@@ -1,12 +1,9 @@
+import type { Address } from '../domain/address.ts';
+
 /**
  * What every mail source (IMAP, .eml files) hands to the pipeline: headers, the text of the body, and each
  * attachment either downloaded (content) or only described (the videos nobody needs).
  */
-export interface Address {
-  address: string;
-  name: string;
-}
-
 export interface MessageHeaders {
   messageId: string | null;
   subject: string;

@@ -1,20 +1,16 @@
 import { createHash } from 'node:crypto';
 import iconv from 'iconv-lite';
 import { simpleParser, type AddressObject } from 'mailparser';
-import type { Address, MessageHeaders } from './incoming-message.ts';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+import type { Address } from '../domain/address.ts';
+import { utf8OrGb18030 } from '../domain/text-decoding.ts';
+import type { MessageHeaders } from './incoming-message.ts';
 
 /**
  * Some Chinese clients put raw 8-bit GBK in headers instead of RFC 2047 words. When the block is not valid
  * UTF-8, GB18030 (a superset of GBK and GB2312) is by far the likeliest charset of a mail sent to this contest.
  */
 export function headerBlockToText(raw: Buffer): string {
-  try {
-    return utf8.decode(raw);
-  } catch {
-    return iconv.decode(raw, 'gb18030');
-  }
+  return utf8OrGb18030(raw);
 }
 
 /** The bytes up to and including the blank line that ends the header block. */
@@ -134,11 +130,7 @@ export function decodeLyingWords(value: string): string {
     const bytes = wordBytes(encoding, data);
     const cs = charset.split('*')[0]!.toLowerCase();
     if (!['utf-8', 'utf8'].includes(cs) && iconv.encodingExists(cs)) return iconv.decode(bytes, cs);
-    try {
-      return utf8.decode(bytes);
-    } catch {
-      return iconv.decode(bytes, 'gb18030');
-    }
+    return utf8OrGb18030(bytes);
   });
 }
 

@@ -15,25 +15,14 @@ import type { Loaded } from './message-feed.ts';
  * cause it (the head of the line is what `runIngestLoop` counts).
  */
 export class ExtractAhead {
-  /** Extraction of a message, by message object: ingestMessage asks for it through deps.extract. */
-  private readonly started = new Map<IncomingMessage, Promise<ExtractionResult>>();
+  /** Extraction started ahead, by UID: the message's candidate carries it to its turn. */
+  private readonly started = new Map<number, Promise<ExtractionResult>>();
   /** What was decided about each message looked at: a past attempt, started ahead, or not worth starting. */
   private readonly verdicts = new Map<number, 'suspect' | 'started' | 'skipped'>();
   private readonly hashes = new Set<string>();
   private readonly limit = Math.max(2, Math.min(8, 2 * availableParallelism()));
-  readonly deps: IngestDeps;
 
-  constructor(private readonly base: IngestDeps, private readonly box: { mailbox: string; uidValidity: number }) {
-    this.deps = {
-      ...base,
-      extract: (msg) => {
-        const early = this.started.get(msg);
-        if (!early) return base.extract(msg);
-        this.started.delete(msg);
-        return early;
-      },
-    };
-  }
+  constructor(private readonly base: IngestDeps, private readonly box: { mailbox: string; uidValidity: number }) {}
 
   /**
    * Starts the extraction of `current` (first, so it never queues behind later ones) and of the messages after
@@ -68,12 +57,15 @@ export class ExtractAhead {
     const extraction = this.base.extract(msg);
     // Whoever takes it handles a failure; until then a rejection must not count as unhandled.
     extraction.catch(() => undefined);
-    this.started.set(msg, extraction);
+    this.started.set(uid, extraction);
   }
 
-  /** Called when a message takes its turn. */
-  taken(uid: number): void {
+  /** A message takes its turn: its forms, if reading them started ahead. */
+  taken(uid: number): Promise<ExtractionResult> | undefined {
     this.verdicts.delete(uid);
+    const early = this.started.get(uid);
+    this.started.delete(uid);
+    return early;
   }
 
   forget(): void {

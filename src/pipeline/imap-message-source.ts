@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.ts';
+import type { ExtractionResult } from '../extract/form-types.ts';
 import { AppError, describeError, isConnectionLost } from '../errors.ts';
 import type { ImapSession, ListedMessage } from '../mailbox/imap/imap-session.ts';
 import { contentHashOf, parseHeaders } from '../mailbox/parse-headers.ts';
@@ -78,11 +79,6 @@ export class ImapMessageSource implements MessageSource {
     this.feed = new MessageFeed(this.feedOps(), plan.uids, settings.batchSize);
   }
 
-  /** Extraction goes through here: forms read ahead of their turn are picked up by message. */
-  get ingestDeps(): IngestDeps {
-    return this.ahead.deps;
-  }
-
   get current(): ImapSession {
     return this.session;
   }
@@ -112,8 +108,7 @@ export class ImapMessageSource implements MessageSource {
         continue;
       }
       this.ahead.fill(item, this.feed.upcoming());
-      this.ahead.taken(item.listed.uid);
-      return this.candidateOf(item);
+      return this.candidateOf(item, this.ahead.taken(item.listed.uid));
     }
   }
 
@@ -125,6 +120,7 @@ export class ImapMessageSource implements MessageSource {
   }
 
   async recorded(c: Candidate): Promise<void> {
+    // The verdict is the loop's business; the source only keeps its place and sets the optional flag.
     this.settled(c);
     this.recordedUids.push(c.position!.uid);
     try {
@@ -151,7 +147,7 @@ export class ImapMessageSource implements MessageSource {
     return { mailbox: this.session.mailbox, uidValidity: this.session.uidValidity, uid, mark };
   }
 
-  private candidateOf(item: Loaded): Candidate {
+  private candidateOf(item: Loaded, extraction: Promise<ExtractionResult> | undefined): Candidate {
     const { listed } = item;
     const uid = listed.uid;
     const replacing = this.plan.replacing?.get(uid);
@@ -161,7 +157,8 @@ export class ImapMessageSource implements MessageSource {
       label: `UID ${uid}`,
       contentHash,
       position: this.positionOf(uid),
-      ...(replacing === undefined ? {} : { replacing }),
+      ...(replacing === undefined ? {} : { target: { kind: 'replace', id: replacing } }),
+      ...(extraction ? { extraction } : {}),
       envelope: async () => ({
         origin: { mailbox: this.session.mailbox, uidValidity: this.session.uidValidity, uid },
         receivedAt: isUndescribed(listed) ? this.clock() : listed.internalDate,
@@ -189,7 +186,7 @@ export class ImapMessageSource implements MessageSource {
       if (!this.session.usable) await this.reconnect(new AppError('imap_unavailable', 'the connection broke while reading ahead'));
       if (isUndescribed(listed)) {
         // The batch's answer had nothing for it: gone, or a message the server cannot describe.
-        const again = (await this.session.describe([listed.uid]))[0];
+        const again = track.describeBroke ? await this.session.describeBare(listed.uid) : (await this.session.describe([listed.uid]))[0];
         if (!again) return (await this.session.stillThere(listed.uid)) ? { unfetchable: 'the server lists this UID but describes nothing of it' } : { vanished: true };
         listed = again;
       }
@@ -199,6 +196,7 @@ export class ImapMessageSource implements MessageSource {
       const cause = err instanceof LoadInterrupted ? err.cause : err;
       if (!isConnectionLost(cause)) throw cause;
       if (err instanceof LoadInterrupted && err.strategy === 'binary') this.binaryTrusted = false;
+      if (!(err instanceof LoadInterrupted)) track.describeBroke = true;
       noteDeath(track, this.progress, `${err instanceof LoadInterrupted ? err.strategy : 'describe'}: the connection broke (${describeError(cause).slice(0, 160)})`);
       this.deps.log.warn({ uid: listed.uid, deaths: track.deaths, err: describeError(cause) }, 'the connection broke while reading this message alone: set aside for later in the cycle');
       await this.reconnect(cause);
@@ -224,7 +222,7 @@ export class ImapMessageSource implements MessageSource {
         const track = this.trackOf(uid);
         if (track.deaths >= MAX_DEATHS) return { listed: undescribed(uid), msg: null, unreadable: unfetchableReason(track) };
         // After a broken connection on its BODYSTRUCTURE, ask for its envelope only: the source tells its parts.
-        const listed = track.deaths === 0 ? (await session.describe([uid]))[0] : await session.describeBare(uid);
+        const listed = track.describeBroke ? await session.describeBare(uid) : (await session.describe([uid]))[0];
         return { listed: listed ?? undescribed(uid), msg: null };
       },
       loadMany: (listed, take) => session.loadMany(listed, take, { binary: this.binaryTrusted }),
@@ -257,7 +255,9 @@ export class ImapMessageSource implements MessageSource {
     if (alone.length === 1) {
       // Described alone and broke the connection: set aside, like a message that breaks it when read.
       const uid = alone[0]!;
-      noteDeath(this.trackOf(uid), this.progress, `describe: the connection broke (${describeError(failure!.cause).slice(0, 160)})`);
+      const track = this.trackOf(uid);
+      track.describeBroke = true;
+      noteDeath(track, this.progress, `describe: the connection broke (${describeError(failure!.cause).slice(0, 160)})`);
       skip = [uid];
       this.deferred.push(uid);
     } else if (alone.length > 1) {

@@ -1,17 +1,20 @@
 import type { Clock } from '../clock.ts';
 import { describeError, isAppError, isRetryable } from '../errors.ts';
+import type { ExtractionResult } from '../extract/form-types.ts';
 import type { IncomingMessage } from '../mailbox/incoming-message.ts';
 import { attemptsOf, clearAttempts, noteAttempt, withdrawAttempt } from '../store/attempts-repo.ts';
 import { asStoreError } from '../store/db.ts';
 import { setPosition } from '../store/mailbox-state-repo.ts';
 import { findByHash, relinkUid } from '../store/messages-repo.ts';
-import { ingestMessage, recordUnprocessable, type IngestDeps, type MailboxPosition, type UnprocessableEnvelope } from './ingest-message.ts';
+import {
+  ingestMessage, recordUnprocessable, type IngestDeps, type IngestOutcome, type MailboxPosition, type RecordTarget, type UnprocessableEnvelope,
+} from './ingest-message.ts';
 
 /**
- * One loop for every source of mail (the IMAP mailbox, a folder of .eml files, a retry of one message): it takes
- * the candidates in order and owns what is the same for all of them — recognizing a message already recorded,
- * quarantine, the attempt noted while a message is in hand, and recording a message that cannot be processed.
- * A source owns only where messages come from and how they are read.
+ * One loop for every source of mail (the IMAP mailbox, a folder of .eml files, the archive when reprocessing, a
+ * retry of one message): it takes the candidates in order and owns what is the same for all of them — recognizing
+ * a message already recorded, quarantine, the attempt noted while a message is in hand, and recording a message
+ * that cannot be processed. A source owns only where messages come from and how they are read.
  */
 
 /** What reading a candidate gave. */
@@ -30,8 +33,10 @@ export interface Candidate {
   contentHash: string;
   /** Where recording it moves the mailbox mark (IMAP only). */
   position: MailboxPosition | null;
-  /** A retry: the id of the placeholder row (quarantined, unfetchable) the full record replaces. */
-  replacing?: number;
+  /** A retry (the placeholder it replaces) or a reprocessing (the record it judges again); default a new record. */
+  target?: RecordTarget;
+  /** Its forms, when they are being read ahead of its turn. */
+  extraction?: Promise<ExtractionResult>;
   /** What is known without reading the body: enough to record it as unprocessable. */
   envelope(): Promise<UnprocessableEnvelope>;
   load(): Promise<LoadOutcome>;
@@ -40,8 +45,8 @@ export interface Candidate {
 export interface MessageSource {
   /** The next candidate in order, once the one before it is settled; null at the end. */
   next(): Promise<Candidate | null>;
-  /** Called once a candidate is recorded now (IMAP: the optional processed flag). Never throws. */
-  recorded?(c: Candidate): Promise<void>;
+  /** Called once a candidate is recorded now (IMAP: the optional processed flag), with its verdict when it was processed. Never throws. */
+  recorded?(c: Candidate, outcome: IngestOutcome | null): Promise<void>;
   /** Called for a candidate that needs no record: recorded before, or confirmed gone by the server. */
   settled?(c: Candidate): void;
 }
@@ -53,6 +58,10 @@ export interface LoopOptions {
   onProgress?: (done: number) => void;
   /** Retries and forced reprocessing take a message whatever its attempts. */
   ignoreAttempts?: boolean;
+  /** False when reprocessing: verdicts are rewritten, submitters are not written to again. */
+  reply?: boolean;
+  /** 'keep' when reprocessing: a message that fails now keeps the verdict it had (the failure is reported). */
+  onFailure?: 'record' | 'keep';
 }
 
 export interface LoopReport {
@@ -63,8 +72,8 @@ export interface LoopReport {
   vanished: number;
   unfetchable: number;
   stopped: boolean;
-  /** The candidates recorded with status `error`, and why. */
-  failures: { label: string; error: string }[];
+  /** The candidates that could not be processed (recorded with status `error`, or kept as they were), and why. */
+  failures: { label: string; error: string; id?: number }[];
 }
 
 export function emptyLoopReport(): LoopReport {
@@ -106,17 +115,17 @@ export async function runIngestLoop(source: MessageSource, deps: IngestDeps, clo
  * after it: a message is quarantined only for deaths in the work the main process does on it.
  */
 function isolatedExtraction(deps: IngestDeps, pos: MailboxPosition, clock: Clock): IngestDeps {
-  return {
-    ...deps,
-    extract: async (msg, o) => {
-      withdrawAttempt(deps.db, pos);
-      try {
-        return await deps.extract(msg, o);
-      } finally {
-        noteAttempt(deps.db, pos, 'processing', clock());
-      }
-    },
-  };
+  return { ...deps, extract: (msg, o) => isolated(deps.extract(msg, o), deps, pos, clock) };
+}
+
+/** Waits for forms being read (started now or ahead of the message's turn) with the attempt withdrawn meanwhile. */
+async function isolated(reading: Promise<ExtractionResult>, deps: IngestDeps, pos: MailboxPosition, clock: Clock): Promise<ExtractionResult> {
+  withdrawAttempt(deps.db, pos);
+  try {
+    return await reading;
+  } finally {
+    noteAttempt(deps.db, pos, 'processing', clock());
+  }
 }
 
 type Taken = 'fetched' | 'known' | 'failed' | 'quarantined' | 'vanished' | 'unfetchable' | 'deferred';
@@ -124,7 +133,8 @@ type Taken = 'fetched' | 'known' | 'failed' | 'quarantined' | 'vanished' | 'unfe
 async function takeOne(c: Candidate, source: MessageSource, deps: IngestDeps, clock: Clock, opts: LoopOptions, report: LoopReport): Promise<Taken> {
   const { db, log } = deps;
   const pos = c.position;
-  const known = c.replacing === undefined ? findByHash(db, c.contentHash) : null;
+  const fresh = !c.target || c.target.kind === 'new';
+  const known = fresh ? findByHash(db, c.contentHash) : null;
   if (known) {
     // Recorded before (a redo after a crash, the same message after a UIDVALIDITY reset, a file imported twice).
     if (pos) {
@@ -139,8 +149,8 @@ async function takeOne(c: Candidate, source: MessageSource, deps: IngestDeps, cl
   }
 
   if (pos && !opts.ignoreAttempts && attemptsOf(db, pos) >= opts.maxAttempts) {
-    recordUnprocessable(await c.envelope(), deps, clock(), 'quarantined', `the worker died ${opts.maxAttempts} times while this message was in hand`, pos, c.replacing);
-    await source.recorded?.(c);
+    recordUnprocessable(await c.envelope(), deps, clock(), 'quarantined', `the worker died ${opts.maxAttempts} times while this message was in hand`, pos, c.target);
+    await source.recorded?.(c, null);
     return 'quarantined';
   }
   // Committed before the risky work: if the process dies now, this message (and only this one) is counted.
@@ -164,26 +174,32 @@ async function takeOne(c: Candidate, source: MessageSource, deps: IngestDeps, cl
     return 'vanished';
   }
   if ('unfetchable' in loaded) {
-    recordUnprocessable(await c.envelope(), deps, clock(), 'unfetchable', loaded.unfetchable, pos, c.replacing);
-    await source.recorded?.(c);
+    recordUnprocessable(await c.envelope(), deps, clock(), 'unfetchable', loaded.unfetchable, pos, c.target);
+    await source.recorded?.(c, null);
     return 'unfetchable';
   }
 
   // Read under a placeholder identity (the batch had nothing for it), it may turn out to be a message recorded before.
-  if (loaded.msg.contentHash !== c.contentHash && c.replacing === undefined && findByHash(db, loaded.msg.contentHash)) {
+  if (loaded.msg.contentHash !== c.contentHash && fresh && findByHash(db, loaded.msg.contentHash)) {
     return takeOne({ ...c, contentHash: loaded.msg.contentHash }, source, deps, clock, { ...opts, ignoreAttempts: true }, report);
   }
   let taken: Taken = 'fetched';
+  let outcome: IngestOutcome | null = null;
   try {
-    await ingestMessage(loaded.msg, pos ? isolatedExtraction(deps, pos, clock) : deps, clock(), pos ?? undefined, c.replacing);
+    outcome = await ingestMessage(loaded.msg, pos ? isolatedExtraction(deps, pos, clock) : deps, {
+      now: clock(), ...(pos ? { position: pos } : {}), ...(c.target ? { target: c.target } : {}), ...(opts.reply === false ? { reply: false } : {}),
+      ...(c.extraction ? { extraction: pos ? isolated(c.extraction, deps, pos, clock) : c.extraction } : {}),
+    });
   } catch (raw) {
     const err = asStoreError(raw);
     if (isRetryable(err) || (isAppError(err) && err.code.startsWith('imap_'))) throw err;
+    report.failures.push({ label: c.label, error: describeError(err).slice(0, 300), ...(c.target && c.target.kind !== 'new' ? { id: c.target.id } : {}) });
+    deps.log.error({ message: c.label, err: describeError(err).slice(0, 300) }, 'could not process this message');
+    if (opts.onFailure === 'keep') return 'failed';
     // A bug or a hostile message: record it as an error and move on; `reprocess` can try it again later.
-    recordUnprocessable(loaded.msg, deps, clock(), 'error', describeError(err), pos, c.replacing);
-    report.failures.push({ label: c.label, error: describeError(err).slice(0, 300) });
+    recordUnprocessable(loaded.msg, deps, clock(), 'error', describeError(err), pos, c.target);
     taken = 'failed';
   }
-  await source.recorded?.(c);
+  await source.recorded?.(c, outcome);
   return taken;
 }

@@ -1,21 +1,22 @@
 import { classifyMessage, type Classification } from '../classify/classify-message.ts';
 import type { ContestConfig } from '../config.ts';
+import type { EntryDraft } from '../domain/entry-draft.ts';
+import type { MessageStatus } from '../domain/message-kind.ts';
+import type { Problem } from '../domain/problem.ts';
+import { deleteEntriesOfMessage, recordEntries } from '../entries/record-entries.ts';
 import type { ExtractionResult } from '../extract/form-types.ts';
 import type { Logger } from '../logger.ts';
-import { enqueueReply, receivedMailOf } from '../outputs/enqueue-reply.ts';
 import type { IncomingMessage } from '../mailbox/incoming-message.ts';
+import { enqueueReply, receivedMailOf } from '../replies/enqueue-reply.ts';
 import type { Archive } from '../store/archive.ts';
-import type { Db } from '../store/db.ts';
-import { deleteEntriesOfMessage, recordEntries } from '../store/entries-repo.ts';
 import { clearAttempts } from '../store/attempts-repo.ts';
+import type { Db } from '../store/db.ts';
 import { setPosition } from '../store/mailbox-state-repo.ts';
-import {
-  insertMessage, replaceMessage, toStoredAttachments, updateVerdict, type MessageRecord, type MessageStatus,
-} from '../store/messages-repo.ts';
+import { insertMessage, replaceMessage, reserveMessageId, updateVerdict, type MessageRecord } from '../store/messages-repo.ts';
 import { listUnitAliases } from '../store/units-repo.ts';
 import { mergeProblems, recommendingUnit, refineKind, statusOf, type RecommendingUnit } from '../validate/message-verdict.ts';
-import { validateForms, type EntryDraft } from '../validate/validate-entry.ts';
-import type { Problem } from '../validate/problem.ts';
+import { validateForms } from '../validate/validate-entry.ts';
+import { archiveHeaders, archiveParts, messageRecord } from './message-record.ts';
 
 export interface IngestDeps {
   db: Db;
@@ -27,6 +28,8 @@ export interface IngestDeps {
   mailFrom: string;
   /** Reads the forms of a message; `patient` gives each document a longer time box (a retry of a quarantined message). */
   extract: (msg: IncomingMessage, opts?: { patient?: boolean }) => Promise<ExtractionResult>;
+  /** DOUYIN_RESOLVE=on: asks where the forms' short links point (cached), so a short and a long link of one work meet. */
+  resolveLinks?: (forms: ExtractionResult['forms']) => Promise<void>;
   log: Logger;
 }
 
@@ -42,17 +45,23 @@ export interface MailboxPosition {
 /** What is known of a message without its body: enough to record it for a person. */
 export type UnprocessableEnvelope = Pick<IncomingMessage, 'origin' | 'receivedAt' | 'size' | 'rawHeaders' | 'headers' | 'contentHash'>;
 
-/** The record and the mark move together, in the caller's transaction. */
-function settle(db: Db, position: MailboxPosition | undefined, now: Date): void {
-  if (!position) return;
-  setPosition(db, { mailbox: position.mailbox, uidValidity: position.uidValidity, lastUid: position.mark }, now);
-  clearAttempts(db, position);
-}
+/** Which record a message's verdict goes to. */
+export type RecordTarget =
+  /** A new message. */
+  | { kind: 'new' }
+  /** A placeholder (quarantined, unfetchable) becomes the full record, under the same id. */
+  | { kind: 'replace'; id: number }
+  /** A recorded message judged again (reprocess): same content and archive keys, a new verdict. */
+  | { kind: 'reassess'; id: number };
 
-function writeRecord(db: Db, record: MessageRecord, now: Date, replacing: number | undefined): number {
-  if (replacing === undefined) return insertMessage(db, record, now);
-  replaceMessage(db, replacing, record, now);
-  return replacing;
+export interface IngestOptions {
+  now: Date;
+  position?: MailboxPosition;
+  target?: RecordTarget;
+  /** The forms of this message, if they were read ahead of its turn. */
+  extraction?: Promise<ExtractionResult>;
+  /** Reprocessing rewrites verdicts and never writes to submitters. */
+  reply?: boolean;
 }
 
 export interface IngestOutcome {
@@ -73,10 +82,12 @@ export interface Assessment {
   ownProblems: Problem[];
 }
 
-export async function assessMessage(msg: IncomingMessage, deps: IngestDeps): Promise<Assessment> {
+/** Classify → read its forms → resolve short links → validate: what the message says, before it meets what is recorded. */
+export async function assessMessage(msg: IncomingMessage, deps: IngestDeps, readAhead?: Promise<ExtractionResult>): Promise<Assessment> {
   const first = classifyMessage(msg, deps.contest, deps.ownAddresses);
   const isSubmission = first.kind === 'individual' || first.kind === 'unit_summary';
-  const extraction = isSubmission ? await deps.extract(msg) : NOTHING_EXTRACTED;
+  const extraction = isSubmission ? await (readAhead ?? deps.extract(msg)) : NOTHING_EXTRACTED;
+  if (isSubmission) await deps.resolveLinks?.(extraction.forms);
   const classification = { ...first, kind: refineKind(first.kind, extraction.forms) };
   const kind = classification.kind;
   const drafts = kind === 'individual' || kind === 'unit_summary'
@@ -86,8 +97,11 @@ export async function assessMessage(msg: IncomingMessage, deps: IngestDeps): Pro
   return { classification, extraction, drafts, unit, ownProblems: [...classification.problems, ...extraction.problems, ...(unit?.problems ?? [])] };
 }
 
-/** Entries and the final verdict of a stored message; runs inside the caller's transaction. */
-export function recordAssessment(db: Db, id: number, msg: Pick<IncomingMessage, 'headers' | 'receivedAt'>, a: Assessment, now: Date): { status: MessageStatus; problems: Problem[] } {
+/**
+ * The message's works among those already recorded (duplicates, newer versions, unit credit), and the verdict that
+ * follows: runs inside the caller's transaction, before or after the message's row is written.
+ */
+export function recordWorks(db: Db, id: number, msg: Pick<IncomingMessage, 'headers' | 'receivedAt'>, a: Assessment, now: Date): { status: MessageStatus; problems: Problem[] } {
   const kind = a.classification.kind;
   let problems = a.ownProblems;
   if (kind === 'individual' || kind === 'unit_summary') {
@@ -99,9 +113,7 @@ export function recordAssessment(db: Db, id: number, msg: Pick<IncomingMessage, 
   } else {
     deleteEntriesOfMessage(db, id);
   }
-  const status = statusOf(kind, problems, a.extraction.manualReview.length);
-  updateVerdict(db, id, { kind, kindReason: a.classification.reason, status, problems, error: null }, now);
-  return { status, problems };
+  return { status: statusOf(kind, problems, a.extraction.manualReview.length), problems };
 }
 
 /** The work a reply talks about: as the subject names it, else as the first form does. */
@@ -113,80 +125,53 @@ function replyContext(msg: IncomingMessage, a: Assessment): ReturnType<typeof re
   return receivedMailOf(msg, { title, creators }, a.classification.kind === 'unit_summary' ? 'unit_summary' : 'individual', a.drafts.length);
 }
 
-/**
- * The story of one message: classify → extract → validate → store (with the mailbox position, in one
- * transaction) → reply. Everything before the transaction is free of side effects but the content-addressed
- * archive, so a crash anywhere leaves either nothing or the whole message recorded.
- */
-export async function ingestMessage(msg: IncomingMessage, deps: IngestDeps, now: Date, position?: MailboxPosition, replacing?: number): Promise<IngestOutcome> {
-  const assessment = await assessMessage(msg, deps);
-  const { classification } = assessment;
-  const record = describe(msg, await archiveParts(msg, deps.archive), classification,
-    statusOf(classification.kind, assessment.ownProblems, assessment.extraction.manualReview.length), assessment.ownProblems);
+/** The record and the mark move together, in the caller's transaction. */
+function settle(db: Db, position: MailboxPosition | undefined, now: Date): void {
+  if (!position) return;
+  setPosition(db, { mailbox: position.mailbox, uidValidity: position.uidValidity, lastUid: position.mark }, now);
+  clearAttempts(db, position);
+}
 
-  const outcome = deps.db.transaction(() => {
-    const id = writeRecord(deps.db, record, now, replacing);
-    const verdict = recordAssessment(deps.db, id, msg, assessment, now);
+function idFor(db: Db, target: RecordTarget): number {
+  return target.kind === 'new' ? reserveMessageId(db) : target.id;
+}
+
+function writeMessage(db: Db, id: number, target: RecordTarget, record: MessageRecord, now: Date): void {
+  if (target.kind === 'new') insertMessage(db, record, now, id);
+  else if (target.kind === 'replace') replaceMessage(db, id, record, now);
+  else updateVerdict(db, id, record, now);
+}
+
+/**
+ * The story of one message: classify → read its forms → validate (assessMessage) → archive what was downloaded →
+ * then, in one transaction: its works among those recorded → the message, written once with its verdict → the
+ * intent to reply → the mailbox mark. Everything before the transaction is free of side effects but the
+ * content-addressed archive, so a crash anywhere leaves either nothing or the whole message recorded.
+ */
+export async function ingestMessage(msg: IncomingMessage, deps: IngestDeps, opts: IngestOptions): Promise<IngestOutcome> {
+  const { db } = deps;
+  const { now } = opts;
+  const target = opts.target ?? { kind: 'new' };
+  const assessment = await assessMessage(msg, deps, opts.extraction);
+  const { classification } = assessment;
+  const keys = await archiveParts(msg, deps.archive);
+
+  const outcome = db.transaction(() => {
+    const id = idFor(db, target);
+    const verdict = recordWorks(db, id, msg, assessment, now);
+    writeMessage(db, id, target, messageRecord(msg, keys, classification, verdict), now);
     // The intent to answer commits with the message: a crash leaves both or neither, never a reply without a record.
-    enqueueReply(deps.db, {
-      messageId: id, classification, status: verdict.status, problems: verdict.problems,
-      mail: replyContext(msg, assessment),
-    }, { contest: deps.contest, mailFrom: deps.mailFrom, ownAddresses: deps.ownAddresses }, now);
-    settle(deps.db, position, now);
+    if (opts.reply !== false) {
+      enqueueReply(db, { messageId: id, classification, status: verdict.status, problems: verdict.problems, mail: replyContext(msg, assessment) },
+        { contest: deps.contest, mailFrom: deps.mailFrom, ownAddresses: deps.ownAddresses }, now);
+    }
+    settle(db, opts.position, now);
     return { id, classification, ...verdict };
   }).immediate();
 
   deps.log.info({ id: outcome.id, uid: msg.origin.uid, kind: classification.kind, status: outcome.status,
     forms: assessment.extraction.forms.length, problems: outcome.problems.map((p) => p.code) }, 'message recorded');
   return outcome;
-}
-
-interface ArchiveKeys {
-  headers: string;
-  text: string | null;
-  html: string | null;
-  /** By part id. */
-  attachments: Map<string, string>;
-}
-
-/** Everything downloaded goes to the archive before the record that names it is committed. */
-async function archiveParts(msg: IncomingMessage, archive: Archive): Promise<ArchiveKeys> {
-  const withContent = msg.attachments.filter((a) => a.content);
-  const bodies = [msg.text, msg.html].filter((b): b is string => !!b);
-  const [headers, ...rest] = await archive.putMany([msg.rawHeaders, ...bodies, ...withContent.map((a) => a.content!)]);
-  const next = (present: unknown) => (present ? rest.shift()! : null);
-  return {
-    headers: headers!,
-    text: next(msg.text),
-    html: next(msg.html),
-    attachments: new Map(withContent.map((a) => [a.partId, rest.shift()!])),
-  };
-}
-
-function describe(msg: IncomingMessage, keys: ArchiveKeys, c: Classification, status: MessageStatus, problems: Problem[]): MessageRecord {
-  return {
-    contentHash: msg.contentHash,
-    messageId: msg.headers.messageId,
-    mailbox: msg.origin.uid !== null ? msg.origin.mailbox : null,
-    uidValidity: msg.origin.uidValidity,
-    uid: msg.origin.uid,
-    sourceFile: msg.origin.file ?? null,
-    fromAddress: msg.headers.from?.address ?? null,
-    fromName: msg.headers.from?.name ?? null,
-    replyTo: msg.headers.replyTo?.address ?? null,
-    subject: msg.headers.subject,
-    receivedAt: msg.receivedAt,
-    size: msg.size,
-    kind: c.kind,
-    kindReason: c.reason,
-    status,
-    problems,
-    error: null,
-    headersKey: keys.headers,
-    textKey: keys.text,
-    htmlKey: keys.html,
-    attachments: toStoredAttachments(msg, keys.attachments),
-  };
 }
 
 /**
@@ -200,16 +185,14 @@ export function recordUnprocessable(
   status: 'error' | 'quarantined' | 'unfetchable',
   error: string,
   position?: MailboxPosition | null,
-  replacing?: number,
+  target: RecordTarget = { kind: 'new' },
 ): number {
   const asMessage: IncomingMessage = { ...msg, text: null, html: null, attachments: [] };
   const classification = classifyMessage(asMessage, deps.contest, deps.ownAddresses);
-  // Only the header block to keep: written synchronously, so a failure is recorded in one step.
-  const keys: ArchiveKeys = { headers: deps.archive.put(msg.rawHeaders), text: null, html: null, attachments: new Map() };
-  const record = describe(asMessage, keys, classification, status, classification.problems);
-  record.error = error.slice(0, 2000);
+  const record = messageRecord(asMessage, archiveHeaders(msg, deps.archive), classification, { status, problems: classification.problems, error: error.slice(0, 2000) });
   const id = deps.db.transaction(() => {
-    const messageId = writeRecord(deps.db, record, now, replacing);
+    const messageId = idFor(deps.db, target);
+    writeMessage(deps.db, messageId, target, record, now);
     settle(deps.db, position ?? undefined, now);
     return messageId;
   }).immediate();

@@ -4,8 +4,10 @@ import type { LoadOutcome } from './ingest-loop.ts';
 
 /** How far one message got through the ways of reading it, across reconnections within a cycle. */
 export interface LoadTrack {
-  /** Index of the next strategy to try. */
-  next: number;
+  /** The ways already tried (each at most once a cycle). */
+  tried: Set<LoadStrategy>;
+  /** Its BODYSTRUCTURE broke a connection: it is described from its envelope only, and read from its source. */
+  describeBroke: boolean;
   /**
    * Connections that broke while this message alone was being read, counted only when other messages were read
    * between two of them: a connection that breaks whatever it carries says nothing about the message.
@@ -18,7 +20,7 @@ export interface LoadTrack {
 }
 
 export function newTrack(): LoadTrack {
-  return { next: 0, deaths: 0, progressAtDeath: -1, answers: [] };
+  return { tried: new Set(), describeBroke: false, deaths: 0, progressAtDeath: -1, answers: [] };
 }
 
 /** A message's connection broke this many times (counted as above) while it was read alone: it is unfetchable. */
@@ -53,16 +55,15 @@ export function strategiesFor(listed: ListedMessage, opts: { binary: boolean; pa
  * healthy connection's UID FETCH says the message is gone.
  */
 export async function loadWithFallbacks(session: ImapSession, listed: ListedMessage, track: LoadTrack, strategies: readonly LoadStrategy[]): Promise<LoadOutcome> {
-  for (; track.next < strategies.length; track.next++) {
-    const strategy = strategies[track.next]!;
+  for (const strategy of strategies) {
+    if (track.tried.has(strategy)) continue;
+    // Not tried again, whatever happens now.
+    track.tried.add(strategy);
     try {
       return { msg: await session.load(listed, strategy) };
     } catch (err) {
-      if (isConnectionLost(err)) {
-        // The caller counts the death (it knows the cycle's progress); this strategy is not tried again.
-        track.next++;
-        throw new LoadInterrupted(strategy, err);
-      }
+      // The caller counts the death (it knows the cycle's progress).
+      if (isConnectionLost(err)) throw new LoadInterrupted(strategy, err);
       if (isVanished(err) && !(await session.stillThere(listed.uid))) return { vanished: true };
       track.answers.push(`${strategy}: ${describeError(err).slice(0, 200)}`);
     }

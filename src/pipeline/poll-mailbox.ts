@@ -97,7 +97,7 @@ export async function pollMailbox(openSession: () => Promise<ImapSession>, deps:
     source = new ImapMessageSource(session, openSession, deps, clock,
       { uids, listedAbove, recordedAbove: new Set(plan.recordedAbove), mark, moveMark: mode === 'poll' }, settingsOf(opts));
     session = null;
-    await runIngestLoop(source, source.ingestDeps, clock, {
+    await runIngestLoop(source, deps, clock, {
       maxAttempts: opts.maxAttempts, ...(opts.signal ? { signal: opts.signal } : {}),
       onProgress: (done) => opts.onProgress?.(done, uids.length),
     }, report);
@@ -146,7 +146,7 @@ async function retryDue(main: ImapMessageSource, open: () => Promise<ImapSession
     report.retried++;
     const one = new ImapMessageSource(main.current, open, patient(deps), clock,
       { uids: [m.uid], listedAbove: [], recordedAbove: new Set(), mark: 0, moveMark: false, replacing: new Map([[m.uid, m.id]]) }, { ...settingsOf(opts), batchSize: 1 });
-    const r = await runIngestLoop(one, one.ingestDeps, clock, { maxAttempts: opts.maxAttempts, ignoreAttempts: true });
+    const r = await runIngestLoop(one, patient(deps), clock, { maxAttempts: opts.maxAttempts, ignoreAttempts: true });
     // A retry that had to reconnect leaves the cycle its new connection.
     main.adopt(one.current);
     if (r.fetched) report.recovered++;

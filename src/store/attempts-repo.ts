@@ -1,5 +1,6 @@
 import type { Db } from './db.ts';
 import { prepared } from './prepared.ts';
+import { columnsOf } from './row-decoding.ts';
 
 /**
  * How often a message was at the head of the line when the worker died. Noted (and committed) when a message's
@@ -22,8 +23,8 @@ export function noteAttempt(db: Db, key: AttemptKey, what: string, now: Date): n
 
 export function attemptsOf(db: Db, key: AttemptKey): number {
   const row = prepared(db, 'SELECT attempts FROM message_failures WHERE mailbox = ? AND uid_validity = ? AND uid = ?')
-    .get(key.mailbox, key.uidValidity, key.uid) as { attempts: number } | undefined;
-  return row?.attempts ?? 0;
+    .get(key.mailbox, key.uidValidity, key.uid);
+  return row === undefined ? 0 : columnsOf('message_failures', row).int('attempts');
 }
 
 /** Takes back the attempt noted last: the message is handed to work that cannot kill the worker (see runIngestLoop). */

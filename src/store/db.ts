@@ -1,7 +1,8 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { AppError } from '../errors.ts';
+import { AppError, describeError } from '../errors.ts';
 import { migrate } from './migrate.ts';
 
 export type Db = Database.Database;
@@ -20,7 +21,7 @@ export function openDatabase(dataDir: string, opts: { migrate?: boolean } = {}):
   try {
     db = new Database(file);
   } catch (err) {
-    throw new AppError('db_unavailable', `cannot open ${file}: ${(err as Error).message}`, { cause: err });
+    throw new AppError('db_unavailable', `cannot open ${file}: ${describeError(err)}`, { cause: err });
   }
   if (isNew) chmodSync(file, 0o600);
   db.pragma('journal_mode = WAL');
@@ -43,12 +44,19 @@ export function openDatabase(dataDir: string, opts: { migrate?: boolean } = {}):
  * retryable code: the cycle fails cleanly and the message is taken again later, never recorded as broken.
  */
 export function asStoreError(err: unknown): unknown {
-  const code = (err as { code?: string } | null)?.code;
+  const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;
   if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN|READONLY)/.test(code)) {
-    return new AppError('db_unavailable', `database: ${(err as Error).message}`, { cause: err });
+    return new AppError('db_unavailable', `database: ${describeError(err)}`, { cause: err });
   }
   if (typeof code === 'string' && /^(ENOSPC|EDQUOT|EROFS|EIO|EMFILE|ENFILE)$/.test(code)) {
-    return new AppError('db_unavailable', `data folder: ${(err as Error).message}`, { cause: err });
+    return new AppError('db_unavailable', `data folder: ${describeError(err)}`, { cause: err });
   }
   return err;
+}
+
+/** A consistent copy of the database at `out` (SQLite's online backup: the worker may go on writing), private. */
+export async function backupDatabase(db: Db, out: string): Promise<void> {
+  await mkdir(path.dirname(out), { recursive: true, mode: 0o700 });
+  await db.backup(out);
+  await chmod(out, 0o600);
 }

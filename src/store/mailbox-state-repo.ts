@@ -1,5 +1,6 @@
 import type { Db } from './db.ts';
 import { prepared } from './prepared.ts';
+import { columnsOf } from './row-decoding.ts';
 
 /**
  * The mailbox position: a contiguous mark per mailbox. Every UID at or below `lastUid` (in that UIDVALIDITY) that
@@ -20,30 +21,22 @@ export interface MailboxState extends Position {
   reconciledAt: string | null;
 }
 
-interface StateRow {
-  mailbox: string;
-  uid_validity: number;
-  last_uid: number;
-  gaps: number;
-  gap_uids: string;
-  reconciled_at: string | null;
-}
-
-function decodeState(r: StateRow): MailboxState {
-  const uids: unknown = JSON.parse(r.gap_uids);
+function decodeState(row: unknown): MailboxState {
+  const c = columnsOf('mailbox_state', row);
+  const uids: unknown = JSON.parse(c.text('gap_uids'));
   return {
-    mailbox: r.mailbox, uidValidity: r.uid_validity, lastUid: r.last_uid, gaps: r.gaps,
-    gapUids: Array.isArray(uids) ? uids.filter((u): u is number => typeof u === 'number') : [], reconciledAt: r.reconciled_at,
+    mailbox: c.text('mailbox'), uidValidity: c.int('uid_validity'), lastUid: c.int('last_uid'), gaps: c.int('gaps'),
+    gapUids: Array.isArray(uids) ? uids.filter((u): u is number => typeof u === 'number') : [], reconciledAt: c.textOrNull('reconciled_at'),
   };
 }
 
 export function getPosition(db: Db, mailbox: string): MailboxState | null {
-  const row = prepared(db, 'SELECT mailbox, uid_validity, last_uid, gaps, gap_uids, reconciled_at FROM mailbox_state WHERE mailbox = ?').get(mailbox) as StateRow | undefined;
-  return row ? decodeState(row) : null;
+  const row = prepared(db, 'SELECT mailbox, uid_validity, last_uid, gaps, gap_uids, reconciled_at FROM mailbox_state WHERE mailbox = ?').get(mailbox);
+  return row === undefined ? null : decodeState(row);
 }
 
 export function allPositions(db: Db): MailboxState[] {
-  return (prepared(db, 'SELECT mailbox, uid_validity, last_uid, gaps, gap_uids, reconciled_at FROM mailbox_state ORDER BY mailbox').all() as StateRow[]).map(decodeState);
+  return (prepared(db, 'SELECT mailbox, uid_validity, last_uid, gaps, gap_uids, reconciled_at FROM mailbox_state ORDER BY mailbox').all()).map(decodeState);
 }
 
 /**
@@ -68,6 +61,6 @@ export function setGaps(db: Db, mailbox: string, uidValidity: number, gapUids: r
 
 /** The UIDs recorded for a mailbox in one UIDVALIDITY, ascending. */
 export function recordedUids(db: Db, mailbox: string, uidValidity: number): number[] {
-  return (prepared(db, 'SELECT uid FROM messages WHERE mailbox = ? AND uid_validity = ? AND uid IS NOT NULL ORDER BY uid').all(mailbox, uidValidity) as { uid: number }[])
-    .map((r) => r.uid);
+  return prepared(db, 'SELECT uid FROM messages WHERE mailbox = ? AND uid_validity = ? AND uid IS NOT NULL ORDER BY uid').all(mailbox, uidValidity)
+    .map((r) => columnsOf('messages', r).int('uid'));
 }

@@ -1,10 +1,9 @@
+import { MESSAGE_KINDS, MESSAGE_STATUSES, type MessageKind, type MessageStatus } from '../domain/message-kind.ts';
+import type { Problem } from '../domain/problem.ts';
 import type { Db } from './db.ts';
+import { decodeProblems, encodeJson } from './json-columns.ts';
 import { prepared } from './prepared.ts';
-import type { IncomingMessage } from '../mailbox/incoming-message.ts';
-import type { MessageKind } from '../classify/classify-message.ts';
-import type { Problem } from '../validate/problem.ts';
-
-export type MessageStatus = 'ok' | 'problems' | 'needs_person' | 'ignored' | 'error' | 'quarantined' | 'unfetchable';
+import { columnsOf } from './row-decoding.ts';
 
 export interface StoredAttachment {
   part: string;
@@ -43,9 +42,10 @@ export interface MessageRecord {
 }
 
 export function findByHash(db: Db, contentHash: string): { id: number; mailbox: string | null; uidValidity: number | null; uid: number | null } | null {
-  const row = prepared(db, 'SELECT id, mailbox, uid_validity, uid FROM messages WHERE content_hash = ?').get(contentHash) as
-    { id: number; mailbox: string | null; uid_validity: number | null; uid: number | null } | undefined;
-  return row ? { id: row.id, mailbox: row.mailbox, uidValidity: row.uid_validity, uid: row.uid } : null;
+  const row = prepared(db, 'SELECT id, mailbox, uid_validity, uid FROM messages WHERE content_hash = ?').get(contentHash);
+  if (row === undefined) return null;
+  const c = columnsOf('messages', row);
+  return { id: c.int('id'), mailbox: c.textOrNull('mailbox'), uidValidity: c.intOrNull('uid_validity'), uid: c.intOrNull('uid') };
 }
 
 /** After a UIDVALIDITY change the same message has a new UID: the record follows it, nothing is processed again. */
@@ -53,16 +53,28 @@ export function relinkUid(db: Db, id: number, mailbox: string, uidValidity: numb
   prepared(db, 'UPDATE messages SET mailbox = ?, uid_validity = ?, uid = ? WHERE id = ?').run(mailbox, uidValidity, uid, id);
 }
 
-export function insertMessage(db: Db, r: MessageRecord, now: Date): number {
-  const info = prepared(db, `INSERT INTO messages (content_hash, message_id, mailbox, uid_validity, uid, source_file, from_address,
+/**
+ * Inside a write transaction: the id the next message will be inserted under, with foreign keys checked at commit
+ * (SQLite resets that at the end of the transaction). The message's entries are written first under this id, so the
+ * message itself is written once, with the verdict they decide.
+ */
+export function reserveMessageId(db: Db): number {
+  if (!db.inTransaction) throw new Error('reserveMessageId needs the transaction that records the message');
+  db.pragma('defer_foreign_keys = ON');
+  const row = prepared(db, 'SELECT coalesce(max(id), 0) + 1 AS id FROM messages').get();
+  return columnsOf('messages', row).int('id');
+}
+
+export function insertMessage(db: Db, r: MessageRecord, now: Date, id: number | null = null): number {
+  const info = prepared(db, `INSERT INTO messages (id, content_hash, message_id, mailbox, uid_validity, uid, source_file, from_address,
       from_name, reply_to, subject, received_at, size, kind, kind_reason, status, problems, error, headers_key, text_key, html_key,
       ingested_at, processed_at)
-    VALUES (@contentHash, @messageId, @mailbox, @uidValidity, @uid, @sourceFile, @fromAddress, @fromName, @replyTo, @subject,
+    VALUES (@id, @contentHash, @messageId, @mailbox, @uidValidity, @uid, @sourceFile, @fromAddress, @fromName, @replyTo, @subject,
       @receivedAt, @size, @kind, @kindReason, @status, @problems, @error, @headersKey, @textKey, @htmlKey, @now, @now)`)
-    .run({ ...r, receivedAt: r.receivedAt.toISOString(), problems: JSON.stringify(r.problems), now: now.toISOString(), attachments: undefined });
-  const id = Number(info.lastInsertRowid);
-  insertAttachments(db, id, r.attachments);
-  return id;
+    .run({ ...r, id, receivedAt: r.receivedAt.toISOString(), problems: encodeJson(r.problems), now: now.toISOString(), attachments: undefined });
+  const inserted = Number(info.lastInsertRowid);
+  insertAttachments(db, inserted, r.attachments);
+  return inserted;
 }
 
 function insertAttachments(db: Db, id: number, attachments: readonly StoredAttachment[]): void {
@@ -83,7 +95,7 @@ export function replaceMessage(db: Db, id: number, r: MessageRecord, now: Date):
       received_at = @receivedAt, size = @size, kind = @kind, kind_reason = @kindReason, status = @status, problems = @problems, error = @error,
       headers_key = @headersKey, text_key = @textKey, html_key = @htmlKey, processed_at = @now
     WHERE id = @id`)
-    .run({ ...r, id, receivedAt: r.receivedAt.toISOString(), problems: JSON.stringify(r.problems), now: now.toISOString(), attachments: undefined });
+    .run({ ...r, id, receivedAt: r.receivedAt.toISOString(), problems: encodeJson(r.problems), now: now.toISOString(), attachments: undefined });
   prepared(db, 'DELETE FROM attachments WHERE message_id = ?').run(id);
   insertAttachments(db, id, r.attachments);
 }
@@ -92,7 +104,10 @@ export function replaceMessage(db: Db, id: number, r: MessageRecord, now: Date):
 export function dueForRetry(db: Db, mailbox: string, uidValidity: number, before: Date): { id: number; uid: number; status: MessageStatus }[] {
   return prepared(db, `SELECT id, uid, status FROM messages WHERE status IN ('quarantined', 'unfetchable') AND mailbox = ? AND uid_validity = ?
       AND uid IS NOT NULL AND (retried_at IS NULL OR retried_at < ?) ORDER BY uid`)
-    .all(mailbox, uidValidity, before.toISOString()) as { id: number; uid: number; status: MessageStatus }[];
+    .all(mailbox, uidValidity, before.toISOString()).map((r) => {
+      const c = columnsOf('messages', r);
+      return { id: c.int('id'), uid: c.int('uid'), status: c.oneOf('status', MESSAGE_STATUSES) };
+    });
 }
 
 /** Committed before a retry starts: a retry that kills the worker is not started again until the next day. */
@@ -101,27 +116,33 @@ export function markRetried(db: Db, id: number, now: Date): void {
 }
 
 export function messageIdentity(db: Db, id: number): { id: number; mailbox: string | null; uidValidity: number | null; uid: number | null; status: MessageStatus } | null {
-  const row = prepared(db, 'SELECT id, mailbox, uid_validity AS uidValidity, uid, status FROM messages WHERE id = ?').get(id) as
-    { id: number; mailbox: string | null; uidValidity: number | null; uid: number | null; status: MessageStatus } | undefined;
-  return row ?? null;
+  const row = prepared(db, 'SELECT id, mailbox, uid_validity, uid, status FROM messages WHERE id = ?').get(id);
+  if (row === undefined) return null;
+  const c = columnsOf('messages', row);
+  return { id: c.int('id'), mailbox: c.textOrNull('mailbox'), uidValidity: c.intOrNull('uid_validity'), uid: c.intOrNull('uid'), status: c.oneOf('status', MESSAGE_STATUSES) };
 }
 
 /** `reprocess` rewrites the verdict of a message already stored; its identity and archive keys never change. */
 export function updateVerdict(db: Db, id: number, v: Pick<MessageRecord, 'kind' | 'kindReason' | 'status' | 'problems' | 'error'>, now: Date): void {
   prepared(db, 'UPDATE messages SET kind = ?, kind_reason = ?, status = ?, problems = ?, error = ?, processed_at = ? WHERE id = ?')
-    .run(v.kind, v.kindReason, v.status, JSON.stringify(v.problems), v.error, now.toISOString(), id);
+    .run(v.kind, v.kindReason, v.status, encodeJson(v.problems), v.error, now.toISOString(), id);
 }
 
 // ---- reading back -------------------------------------------------------------------------------------------
 
 export function countsByKind(db: Db): Record<string, number> {
-  const rows = prepared(db, 'SELECT kind, count(*) AS n FROM messages GROUP BY kind').all() as { kind: string; n: number }[];
-  return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
+  const rows = prepared(db, 'SELECT kind, count(*) AS n FROM messages GROUP BY kind').all().map((r) => columnsOf('messages', r));
+  return Object.fromEntries(rows.map((c) => [c.text('kind'), c.int('n')]));
 }
 
 export function countsByStatus(db: Db): Record<string, number> {
-  const rows = prepared(db, 'SELECT status, count(*) AS n FROM messages GROUP BY status').all() as { status: string; n: number }[];
-  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  const rows = prepared(db, 'SELECT status, count(*) AS n FROM messages GROUP BY status').all().map((r) => columnsOf('messages', r));
+  return Object.fromEntries(rows.map((c) => [c.text('status'), c.int('n')]));
+}
+
+/** When the newest recorded message arrived (ISO), or null for an empty table. */
+export function newestReceivedAt(db: Db): string | null {
+  return columnsOf('messages', prepared(db, 'SELECT max(received_at) AS at FROM messages').get()).textOrNull('at');
 }
 
 export interface MessageRow {
@@ -149,37 +170,84 @@ export interface MessageRow {
   attachments: StoredAttachment[];
 }
 
+/** A row of `messages`. */
+function decodeMessage(row: unknown): Omit<MessageRow, 'attachments'> {
+  const c = columnsOf('messages', row);
+  return {
+    id: c.int('id'), contentHash: c.text('content_hash'), uid: c.intOrNull('uid'), uidValidity: c.intOrNull('uid_validity'),
+    mailbox: c.textOrNull('mailbox'), sourceFile: c.textOrNull('source_file'), messageId: c.textOrNull('message_id'),
+    from: c.textOrNull('from_address'), fromName: c.textOrNull('from_name'), replyTo: c.textOrNull('reply_to'), subject: c.text('subject'),
+    receivedAt: c.text('received_at'), size: c.int('size'), kind: c.oneOf('kind', MESSAGE_KINDS), kindReason: c.textOrNull('kind_reason'),
+    status: c.oneOf('status', MESSAGE_STATUSES), problems: decodeProblems('messages', 'problems', c.text('problems')), error: c.textOrNull('error'),
+    headersKey: c.text('headers_key'), textKey: c.textOrNull('text_key'), htmlKey: c.textOrNull('html_key'),
+  };
+}
+
+/** A row of `attachments`. */
+function decodeAttachment(row: unknown): StoredAttachment {
+  const c = columnsOf('attachments', row);
+  return {
+    part: c.text('part'), filename: c.textOrNull('filename'), contentType: c.text('content_type'), size: c.int('size'),
+    inline: c.flag('inline'), downloaded: c.flag('downloaded'), skipped: c.textOrNull('skipped'), sha256: c.textOrNull('sha256'),
+    forwardedFrom: c.textOrNull('forwarded_from'),
+  };
+}
+
 /** Walks the table in pages: exports and reprocessing read big tables without holding them in memory. */
 export function* iterateMessages(db: Db, pageSize = 500): Generator<MessageRow> {
-  const atts = prepared(db, `SELECT part, filename, content_type AS contentType, size, inline, downloaded, skipped, sha256,
-      forwarded_from AS forwardedFrom FROM attachments WHERE message_id = ? ORDER BY id`);
-  const page = prepared(db, `SELECT id, content_hash AS contentHash, uid, uid_validity AS uidValidity, mailbox, source_file AS sourceFile, message_id AS messageId,
-      from_address AS "from", from_name AS fromName, reply_to AS replyTo, subject, received_at AS receivedAt, size, kind,
-      kind_reason AS kindReason, status, problems, error, headers_key AS headersKey, text_key AS textKey, html_key AS htmlKey
+  const atts = prepared(db, `SELECT part, filename, content_type, size, inline, downloaded, skipped, sha256, forwarded_from
+      FROM attachments WHERE message_id = ? ORDER BY id`);
+  const page = prepared(db, `SELECT id, content_hash, uid, uid_validity, mailbox, source_file, message_id, from_address, from_name,
+      reply_to, subject, received_at, size, kind, kind_reason, status, problems, error, headers_key, text_key, html_key
       FROM messages WHERE id > ? ORDER BY id LIMIT ?`);
   let after = 0;
   for (;;) {
-    const rows = page.all(after, pageSize) as (Omit<MessageRow, 'problems' | 'attachments'> & { problems: string })[];
+    const rows = page.all(after, pageSize).map(decodeMessage);
     if (rows.length === 0) return;
-    for (const r of rows) {
-      const attachments = (atts.all(r.id) as (Omit<StoredAttachment, 'inline' | 'downloaded'> & { inline: number; downloaded: number })[])
-        .map((a) => ({ ...a, inline: a.inline === 1, downloaded: a.downloaded === 1 }));
-      yield { ...r, problems: JSON.parse(r.problems) as Problem[], attachments };
-    }
+    for (const r of rows) yield { ...r, attachments: atts.all(r.id).map(decodeAttachment) };
     after = rows[rows.length - 1]!.id;
   }
 }
 
-export function toStoredAttachments(msg: IncomingMessage, keys: Map<string, string>): StoredAttachment[] {
-  return msg.attachments.map((a) => ({
-    part: a.partId,
-    filename: a.filename,
-    contentType: a.contentType,
-    size: a.size,
-    inline: a.inline,
-    downloaded: a.content !== null,
-    skipped: a.skipped ?? null,
-    sha256: keys.get(a.partId) ?? null,
-    forwardedFrom: a.forwardedFrom ? a.forwardedFrom.address : null,
-  }));
+/** What a message contained, as recorded: its archived bodies and each attachment's hash (or name and size). */
+export interface RecordedContent {
+  textKey: string | null;
+  htmlKey: string | null;
+  parts: { sha256: string | null; filename: string | null; size: number }[];
+}
+
+export function recordedContent(db: Db, messageId: number): RecordedContent | null {
+  const msg = prepared(db, 'SELECT text_key, html_key FROM messages WHERE id = ?').get(messageId);
+  if (msg === undefined) return null;
+  const m = columnsOf('messages', msg);
+  const parts = prepared(db, 'SELECT sha256, filename, size FROM attachments WHERE message_id = ?').all(messageId).map((r) => {
+    const c = columnsOf('attachments', r);
+    return { sha256: c.textOrNull('sha256'), filename: c.textOrNull('filename'), size: c.int('size') };
+  });
+  return { textKey: m.textOrNull('text_key'), htmlKey: m.textOrNull('html_key'), parts };
+}
+
+/** What reports read of a message received before an instant. */
+export interface MessageSummary {
+  id: number;
+  receivedAt: string;
+  from: string | null;
+  subject: string;
+  kind: MessageKind;
+  status: MessageStatus;
+  problems: Problem[];
+  error: string | null;
+}
+
+/** Every message received before `before` (ISO), in arrival order. */
+export function messagesReceivedBefore(db: Db, before: string): MessageSummary[] {
+  return prepared(db, `SELECT id, received_at, from_address, subject, kind, status, problems, error
+      FROM messages WHERE received_at < ? ORDER BY received_at, id`).all(before).map((r) => {
+    const c = columnsOf('messages', r);
+    return {
+      id: c.int('id'), receivedAt: c.text('received_at'), from: c.textOrNull('from_address'), subject: c.text('subject'),
+      kind: c.oneOf('kind', MESSAGE_KINDS), status: c.oneOf('status', MESSAGE_STATUSES),
+      problems: decodeProblems('messages', 'problems', c.text('problems')), error: c.textOrNull('error'),
+    };
+  });
 }

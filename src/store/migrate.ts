@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import { AppError } from '../errors.ts';
+import { columnsOf } from './row-decoding.ts';
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
@@ -31,8 +32,10 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
 export function migrate(db: Database.Database, migrations = readMigrations()): { applied: string[] } {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     id INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-  const done = db.prepare('SELECT id, name, checksum FROM schema_migrations ORDER BY id').all() as
-    { id: number; name: string; checksum: string }[];
+  const done = db.prepare('SELECT id, name, checksum FROM schema_migrations ORDER BY id').all().map((r) => {
+    const c = columnsOf('schema_migrations', r);
+    return { id: c.int('id'), name: c.text('name'), checksum: c.text('checksum') };
+  });
   const known = new Map(migrations.map((m) => [m.id, m]));
   for (const row of done) {
     const m = known.get(row.id);
@@ -49,14 +52,14 @@ export function migrate(db: Database.Database, migrations = readMigrations()): {
   // Changing a table's constraints means rebuilding it (SQLite's "12 steps"), and a DROP TABLE with foreign keys on
   // would cascade into every row that refers to it. So foreign keys are off while migrations run (the pragma is
   // ignored inside a transaction, hence here), and each migration must leave no dangling reference behind.
-  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) === 1;
   db.pragma('foreign_keys = OFF');
   try {
     for (const m of pending) {
       db.transaction(() => {
         db.exec(m.sql);
-        const dangling = db.pragma('foreign_key_check') as unknown[];
-        if (dangling.length) throw new Error(`migration ${m.name} leaves ${dangling.length} rows with a dangling reference`);
+        const dangling = db.pragma('foreign_key_check');
+        if (Array.isArray(dangling) && dangling.length) throw new Error(`migration ${m.name} leaves ${dangling.length} rows with a dangling reference`);
         insert.run(m.id, m.name, m.checksum, new Date().toISOString());
       }).immediate();
       applied.push(m.name);

@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Db } from './db.ts';
+import { decodeStrings, encodeJson } from './json-columns.ts';
 import { prepared } from './prepared.ts';
+import { columnsOf, countOf } from './row-decoding.ts';
 
 /**
  * The outbox: one row per mail the service means to send. Intent is recorded first (inside the caller's
@@ -9,8 +10,10 @@ import { prepared } from './prepared.ts';
  * read, except where said.
  */
 
-export type OutboxKind = 'reply' | 'receipt' | 'digest';
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'capped' | 'unknown';
+export const OUTBOX_KINDS = ['reply', 'receipt', 'digest'] as const;
+export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'capped', 'unknown'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
 export interface NewOutboxRow {
   kind: OutboxKind;
@@ -59,15 +62,28 @@ export interface OutboxRow {
   sentAt: string | null;
 }
 
-const COLUMNS = `id, kind, message_id AS messageId, recipients, recipient, dedupe_key AS dedupeKey, intent_key AS intentKey,
-  fingerprint, day, mail_message_id AS mailMessageId, mail_date AS mailDate, subject, payload, raw, status, reason, attempts,
-  next_attempt_at AS nextAttemptAt, last_error_code AS lastErrorCode, last_error AS lastError, delivered_via AS deliveredVia,
-  created_at AS createdAt, updated_at AS updatedAt, sent_at AS sentAt`;
+const COLUMNS = `id, kind, message_id, recipients, recipient, dedupe_key, intent_key, fingerprint, day, mail_message_id, mail_date,
+  subject, payload, raw, status, reason, attempts, next_attempt_at, last_error_code, last_error, delivered_via, created_at,
+  updated_at, sent_at`;
+/** The same columns without the stored bytes, for listings. */
+const LISTED = COLUMNS.replace('raw,', 'NULL AS raw,');
 
-type RawRow = Omit<OutboxRow, 'recipients'> & { recipients: string };
+/** A row of `outbox`. */
+function decodeOutbox(row: unknown): OutboxRow {
+  const c = columnsOf('outbox', row);
+  return {
+    id: c.int('id'), kind: c.oneOf('kind', OUTBOX_KINDS), messageId: c.intOrNull('message_id'),
+    recipients: decodeStrings('outbox', 'recipients', c.text('recipients')), recipient: c.textOrNull('recipient'),
+    dedupeKey: c.textOrNull('dedupe_key'), intentKey: c.textOrNull('intent_key'), fingerprint: c.textOrNull('fingerprint'), day: c.text('day'),
+    mailMessageId: c.text('mail_message_id'), mailDate: c.text('mail_date'), subject: c.text('subject'), payload: c.textOrNull('payload'),
+    raw: c.blobOrNull('raw'), status: c.oneOf('status', OUTBOX_STATUSES), reason: c.textOrNull('reason'), attempts: c.int('attempts'),
+    nextAttemptAt: c.textOrNull('next_attempt_at'), lastErrorCode: c.textOrNull('last_error_code'), lastError: c.textOrNull('last_error'),
+    deliveredVia: c.textOrNull('delivered_via'), createdAt: c.text('created_at'), updatedAt: c.text('updated_at'), sentAt: c.textOrNull('sent_at'),
+  };
+}
 
-function toRow(r: RawRow): OutboxRow {
-  return { ...r, recipients: JSON.parse(r.recipients) as string[] };
+function decodeOutboxOrNull(row: unknown): OutboxRow | null {
+  return row === undefined ? null : decodeOutbox(row);
 }
 
 /** Records an intent. Returns the new id, or null when a row with the same dedupe key already exists. */
@@ -77,20 +93,18 @@ export function insertOutbox(db: Db, row: NewOutboxRow, now: Date): number | nul
       mail_message_id, mail_date, subject, payload, raw, status, reason, attempts, next_attempt_at, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
     ON CONFLICT (dedupe_key) DO NOTHING`)
-    .run(row.kind, row.messageId, JSON.stringify(row.recipients), row.recipient, row.dedupeKey, row.intentKey, row.fingerprint,
+    .run(row.kind, row.messageId, encodeJson(row.recipients), row.recipient, row.dedupeKey, row.intentKey, row.fingerprint,
       row.day, row.mailMessageId, row.mailDate.toISOString(), row.subject, row.payload, row.raw, row.status, row.reason,
       row.status === 'pending' ? at : null, at, at);
   return info.changes === 1 ? Number(info.lastInsertRowid) : null;
 }
 
 export function getOutbox(db: Db, id: number): OutboxRow | null {
-  const r = prepared(db, `SELECT ${COLUMNS} FROM outbox WHERE id = ?`).get(id) as RawRow | undefined;
-  return r ? toRow(r) : null;
+  return decodeOutboxOrNull(prepared(db, `SELECT ${COLUMNS} FROM outbox WHERE id = ?`).get(id));
 }
 
 export function outboxByDedupeKey(db: Db, key: string): OutboxRow | null {
-  const r = prepared(db, `SELECT ${COLUMNS} FROM outbox WHERE dedupe_key = ?`).get(key) as RawRow | undefined;
-  return r ? toRow(r) : null;
+  return decodeOutboxOrNull(prepared(db, `SELECT ${COLUMNS} FROM outbox WHERE dedupe_key = ?`).get(key));
 }
 
 export interface ReplyHistoryQuery {
@@ -109,7 +123,7 @@ export function replyHistory(db: Db, q: ReplyHistoryQuery): {
     ? prepared(db, `SELECT 1 FROM outbox WHERE recipient = ? AND fingerprint = ? AND kind IN ('reply', 'receipt') AND status <> 'capped'`)
       .get(q.recipient, q.fingerprint) !== undefined
     : false;
-  const count = (sql: string, ...params: unknown[]) => (prepared(db, sql).get(...params) as { n: number }).n;
+  const count = (sql: string, ...params: unknown[]) => countOf(prepared(db, sql).get(...params));
   return {
     answeredSameKey: sameKey,
     answeredSameContent: sameContent,
@@ -119,29 +133,14 @@ export function replyHistory(db: Db, q: ReplyHistoryQuery): {
   };
 }
 
-/**
- * What a message contained, as recorded: attachment hashes (or name and size for parts not downloaded) and the
- * archived body. The same form sent again under new headers has the same fingerprint.
- */
-export function contentFingerprint(db: Db, messageId: number): string | null {
-  const msg = prepared(db, 'SELECT text_key AS textKey, html_key AS htmlKey FROM messages WHERE id = ?').get(messageId) as
-    { textKey: string | null; htmlKey: string | null } | undefined;
-  if (!msg) return null;
-  const parts = (prepared(db, 'SELECT sha256, filename, size FROM attachments WHERE message_id = ?').all(messageId) as
-    { sha256: string | null; filename: string | null; size: number }[])
-    .map((a) => a.sha256 ?? `${a.filename ?? ''}:${a.size}`).sort();
-  if (!parts.length && !msg.textKey && !msg.htmlKey) return null;
-  return createHash('sha256').update(JSON.stringify([msg.textKey, msg.htmlKey, parts])).digest('hex');
-}
-
 // ---- delivery -------------------------------------------------------------------------------------------
 
 /** Pending rows whose time has come, oldest first. */
 export function duePending(db: Db, now: Date, limit: number, ids?: readonly number[]): OutboxRow[] {
   const only = ids ? 'AND id IN (SELECT value FROM json_each(?))' : '';
   const params: unknown[] = [now.toISOString(), ...(ids ? [JSON.stringify(ids)] : []), limit];
-  return (prepared(db, `SELECT ${COLUMNS} FROM outbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ${only}
-    ORDER BY id LIMIT ?`).all(...params) as RawRow[]).map(toRow);
+  return prepared(db, `SELECT ${COLUMNS} FROM outbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ${only}
+    ORDER BY id LIMIT ?`).all(...params).map(decodeOutbox);
 }
 
 /** Stores the rendered bytes once: a row is never rendered twice, so every send of it is byte-identical. */
@@ -179,8 +178,8 @@ export function markFailed(db: Db, id: number, now: Date, code: string, error: s
 export function markInterrupted(db: Db, staleBefore: Date, now: Date): number[] {
   const rows = prepared(db, `UPDATE outbox SET status = 'unknown', last_error_code = 'interrupted',
       last_error = 'the process stopped while sending: the server may or may not have accepted it', updated_at = ?
-    WHERE status = 'sending' AND updated_at < ? RETURNING id`).all(now.toISOString(), staleBefore.toISOString()) as { id: number }[];
-  return rows.map((r) => r.id).sort((a, b) => a - b);
+    WHERE status = 'sending' AND updated_at < ? RETURNING id`).all(now.toISOString(), staleBefore.toISOString());
+  return rows.map((r) => columnsOf('outbox', r).int('id')).sort((a, b) => a - b);
 }
 
 // ---- reading back ---------------------------------------------------------------------------------------
@@ -191,36 +190,48 @@ export function listOutbox(db: Db, opts: { status?: OutboxStatus; kind?: OutboxK
   if (opts.status) { where.push('status = ?'); params.push(opts.status); }
   if (opts.kind) { where.push('kind = ?'); params.push(opts.kind); }
   params.push(opts.limit ?? 100);
-  const cols = COLUMNS.replace('raw,', 'NULL AS raw,');
-  return (prepared(db, `SELECT ${cols} FROM outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`)
-    .all(...params) as RawRow[]).map(toRow);
+  return prepared(db, `SELECT ${LISTED} FROM outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`)
+    .all(...params).map(decodeOutbox);
 }
 
 export function outboxCounts(db: Db): Record<OutboxStatus, number> {
   const out: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, capped: 0, unknown: 0 };
-  for (const r of prepared(db, 'SELECT status, count(*) AS n FROM outbox GROUP BY status').all() as { status: OutboxStatus; n: number }[]) {
-    out[r.status] = r.n;
+  for (const r of prepared(db, 'SELECT status, count(*) AS n FROM outbox GROUP BY status').all()) {
+    const c = columnsOf('outbox', r);
+    out[c.oneOf('status', OUTBOX_STATUSES)] = c.int('n');
   }
   return out;
 }
 
 /** Senders whose replies the caps held back on a day, for the digest. */
 export function cappedSenders(db: Db, day: string): { address: string; count: number; reasons: string[] }[] {
-  return (prepared(db, `SELECT recipient AS address, count(*) AS count, group_concat(DISTINCT reason) AS reasons FROM outbox
+  return prepared(db, `SELECT recipient AS address, count(*) AS count, group_concat(DISTINCT reason) AS reasons FROM outbox
       WHERE status = 'capped' AND day = ? AND recipient IS NOT NULL GROUP BY recipient ORDER BY count DESC, recipient`)
-    .all(day) as { address: string; count: number; reasons: string | null }[])
-    .map((r) => ({ address: r.address, count: r.count, reasons: (r.reasons ?? '').split(',').filter(Boolean) }));
+    .all(day).map((r) => {
+      const c = columnsOf('outbox', r);
+      return { address: c.text('address'), count: c.int('count'), reasons: (c.textOrNull('reasons') ?? '').split(',').filter(Boolean) };
+    });
 }
 
 /** The latest outbox status of each message's reply, for the digest and the export. */
 export function replyStatusByMessage(db: Db): Map<number, OutboxStatus> {
-  const rows = prepared(db, `SELECT message_id AS messageId, status FROM outbox WHERE message_id IS NOT NULL
-    AND id IN (SELECT max(id) FROM outbox WHERE message_id IS NOT NULL GROUP BY message_id)`).all() as { messageId: number; status: OutboxStatus }[];
-  return new Map(rows.map((r) => [r.messageId, r.status]));
+  const rows = prepared(db, `SELECT message_id, status FROM outbox WHERE message_id IS NOT NULL
+    AND id IN (SELECT max(id) FROM outbox WHERE message_id IS NOT NULL GROUP BY message_id)`).all().map((r) => columnsOf('outbox', r));
+  return new Map(rows.map((c) => [c.int('message_id'), c.oneOf('status', OUTBOX_STATUSES)]));
 }
 
 /** Rows a person should look at: failed for good, or interrupted mid-send. */
 export function outboxIssues(db: Db, limit = 50): OutboxRow[] {
-  const cols = COLUMNS.replace('raw,', 'NULL AS raw,');
-  return (prepared(db, `SELECT ${cols} FROM outbox WHERE status IN ('failed', 'unknown') ORDER BY id DESC LIMIT ?`).all(limit) as RawRow[]).map(toRow);
+  return prepared(db, `SELECT ${LISTED} FROM outbox WHERE status IN ('failed', 'unknown') ORDER BY id DESC LIMIT ?`).all(limit).map(decodeOutbox);
+}
+
+/** Replies and receipts the server accepted in [from, until) (ISO instants). */
+export function countRepliesSent(db: Db, from: string, until: string): number {
+  return countOf(prepared(db, `SELECT count(*) AS n FROM outbox WHERE kind IN ('reply', 'receipt') AND status = 'sent'
+    AND sent_at >= ? AND sent_at < ?`).get(from, until));
+}
+
+/** Mails waiting to go out (or going out now). */
+export function countWaitingToSend(db: Db): number {
+  return countOf(prepared(db, "SELECT count(*) AS n FROM outbox WHERE status IN ('pending', 'sending')").get());
 }

@@ -1,5 +1,6 @@
 import type { Db } from './db.ts';
 import { prepared } from './prepared.ts';
+import { columnsOf } from './row-decoding.ts';
 
 /** One row per poll cycle or file import: what `status` judges the service's health by. */
 export interface PollRunCounts {
@@ -38,14 +39,24 @@ export function finishPollRun(db: Db, id: number, r: PollRunCounts & { ok: boole
 const POLL_COLUMNS = `source, started_at AS startedAt, finished_at AS finishedAt, status, fetched, known, failed, vanished, unfetchable,
   reconnects, gaps, error_code AS errorCode, error`;
 
+function decodeRun(row: unknown): PollRunRow | null {
+  if (row === undefined) return null;
+  const c = columnsOf('poll_runs', row);
+  return {
+    source: c.text('source'), startedAt: c.text('startedAt'), finishedAt: c.textOrNull('finishedAt'), status: c.text('status'),
+    fetched: c.int('fetched'), known: c.int('known'), failed: c.int('failed'), vanished: c.int('vanished'), unfetchable: c.int('unfetchable'),
+    reconnects: c.int('reconnects'), gaps: c.int('gaps'), errorCode: c.textOrNull('errorCode'), error: c.textOrNull('error'),
+  };
+}
+
 export function lastPollRun(db: Db): PollRunRow | null {
-  return (prepared(db, `SELECT ${POLL_COLUMNS} FROM poll_runs ORDER BY id DESC LIMIT 1`).get() as PollRunRow | undefined) ?? null;
+  return decodeRun(prepared(db, `SELECT ${POLL_COLUMNS} FROM poll_runs ORDER BY id DESC LIMIT 1`).get());
 }
 
 export function lastGoodPollRun(db: Db): PollRunRow | null {
-  return (prepared(db, `SELECT ${POLL_COLUMNS} FROM poll_runs WHERE status = 'ok' ORDER BY id DESC LIMIT 1`).get() as PollRunRow | undefined) ?? null;
+  return decodeRun(prepared(db, `SELECT ${POLL_COLUMNS} FROM poll_runs WHERE status = 'ok' ORDER BY id DESC LIMIT 1`).get());
 }
 
 export function lastFailedPollRun(db: Db): PollRunRow | null {
-  return (prepared(db, `SELECT ${POLL_COLUMNS} FROM poll_runs WHERE status = 'failed' ORDER BY id DESC LIMIT 1`).get() as PollRunRow | undefined) ?? null;
+  return decodeRun(prepared(db, `SELECT ${POLL_COLUMNS} FROM poll_runs WHERE status = 'failed' ORDER BY id DESC LIMIT 1`).get());
 }

@@ -1,12 +1,11 @@
-import type { ContestConfig } from '../config.ts';
 import type { Db } from './db.ts';
-import { isUnitParty } from '../validate/resolve-works.ts';
-import { computeUnitProgress, type ProgressEntry, type UnitProgressReport } from '../validate/unit-progress.ts';
-import type { UnitAlias } from '../validate/unit-match.ts';
+import { columnsOf } from './row-decoding.ts';
 
-/** Unit aliases the organizers add at run time, and each unit's progress read from the entries. */
+/** Unit aliases the organizers add at run time (`units alias add`); config/contest.json holds the rest. */
 
-export interface StoredUnitAlias extends UnitAlias {
+export interface StoredUnitAlias {
+  alias: string;
+  unitName: string;
   addedAt: string;
 }
 
@@ -27,26 +26,12 @@ export function removeUnitAlias(db: Db, alias: string): boolean {
   return db.prepare('DELETE FROM unit_aliases WHERE alias = ?').run(alias.normalize('NFKC').trim()).changes > 0;
 }
 
-export function listUnitAliases(db: Db): StoredUnitAlias[] {
-  return (db.prepare('SELECT alias, unit_name, added_at FROM unit_aliases ORDER BY added_at, alias').all() as
-    { alias: string; unit_name: string; added_at: string }[]).map((r) => ({ alias: r.alias, unitName: r.unit_name, addedAt: r.added_at }));
+/** A row of `unit_aliases`. */
+function decodeUnitAlias(row: unknown): StoredUnitAlias {
+  const c = columnsOf('unit_aliases', row);
+  return { alias: c.text('alias'), unitName: c.text('unit_name'), addedAt: c.text('added_at') };
 }
 
-/** Each unit's progress from its entries; with `before`, only what was received before that instant (ISO). */
-export function unitProgress(db: Db, contest: ContestConfig, extraAliases: readonly UnitAlias[], before?: string): UnitProgressReport {
-  const rows = db.prepare(`SELECT id, status, validation_problems, duplicate_of, merged, party, recommended_by_unit, recommender_text,
-      primary_link, new_employment, received_at, unit_text, title, authors FROM entries WHERE received_at < ?
-      ORDER BY received_at, message_id, source_index`)
-    .all(before ?? '9999') as {
-      id: number; status: ProgressEntry['status']; validation_problems: string; duplicate_of: number | null; merged: number;
-      party: string; recommended_by_unit: string | null; recommender_text: string | null; primary_link: string | null;
-      new_employment: number; received_at: string; unit_text: string | null; title: string | null; authors: string;
-    }[];
-  const entries: ProgressEntry[] = rows.map((r) => ({
-    id: r.id, status: r.status, validationOk: r.validation_problems === '[]', duplicateOf: r.duplicate_of, merged: r.merged === 1,
-    recommended: isUnitParty(r.party), recommendedByUnit: r.recommended_by_unit, recommenderText: r.recommender_text,
-    primaryLink: r.primary_link, newEmployment: r.new_employment === 1, receivedAt: r.received_at, unitText: r.unit_text,
-    title: r.title, authors: JSON.parse(r.authors) as string[],
-  }));
-  return computeUnitProgress(entries, contest, extraAliases);
+export function listUnitAliases(db: Db): StoredUnitAlias[] {
+  return db.prepare('SELECT alias, unit_name, added_at FROM unit_aliases ORDER BY added_at, alias').all().map(decodeUnitAlias);
 }

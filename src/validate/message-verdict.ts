@@ -1,9 +1,8 @@
-import type { MessageKind } from '../classify/classify-message.ts';
 import type { ContestConfig } from '../config.ts';
+import type { Address } from '../domain/address.ts';
+import type { MessageKind, MessageStatus } from '../domain/message-kind.ts';
+import type { Problem } from '../domain/problem.ts';
 import type { ExtractedForm } from '../extract/form-types.ts';
-import type { Address } from '../mailbox/incoming-message.ts';
-import type { MessageStatus } from '../store/messages-repo.ts';
-import type { Problem } from './problem.ts';
 import { summaryRowRef } from './row-ref.ts';
 import { matchUnit, unknownUnitProblem, type UnitAlias } from './unit-match.ts';
 

@@ -1,4 +1,4 @@
-import { foldText } from './text-key.ts';
+import { foldText } from '../domain/text-key.ts';
 
 /**
  * New-employment works (新就业群体: couriers, riders, ride-hailing drivers, anchors …) count toward the county

@@ -1,25 +1,13 @@
-import { sameAuthor } from './authors.ts';
+import { sameAuthor } from '../domain/authors.ts';
+import type { EntryStatus } from '../domain/entry-draft.ts';
+import { problem, type Problem } from '../domain/problem.ts';
+import type { EntryResolution, WorkRow } from '../domain/work-resolution.ts';
 
 /**
  * Decides which recorded rows are one work: later versions from the same party supersede earlier ones, and
  * the same Douyin work from another party is a duplicate of the first. Pure and order-free: the answer
  * depends only on the set of rows, so recording messages again (reprocess) in any order ends the same.
  */
-
-export interface WorkRow {
-  id: number;
-  messageId: number;
-  /** Position of the draft within its message: orders rows of one message. */
-  sourceIndex: number;
-  /** ISO 8601 UTC (toISOString): compares as text. */
-  receivedAt: string;
-  /** Who submits: `unit:<name>`, `unit?:<key>` for an unknown unit, `sender:<address>`, or `message:<id>` without sender. */
-  party: string;
-  form: 'registration' | 'summary';
-  titleKey: string | null;
-  authors: string[];
-  links: string[];
-}
 
 export interface WorkResolution {
   superseded: boolean;
@@ -143,4 +131,32 @@ export function resolveWorks(rows: readonly WorkRow[]): Map<number, WorkResoluti
     res(first.id).creditFrom = credit;
   }
   return out;
+}
+
+function duplicateWorkProblem(firstId: number, sameMessage: boolean): Problem {
+  const message = sameMessage
+    ? '同一抖音作品在本邮件中出现了不止一次，只计一次，请核对是否漏填了其他作品的链接。'
+    : '该抖音作品此前已由其他人或单位报送，同一作品只计一次，本次报送不再重复登记。如有疑问，请联系主办方。';
+  return problem('duplicate_work', message, { field: 'link', detail: `duplicate of entry ${firstId}` });
+}
+
+/**
+ * What an entry becomes from its own validation problems and the resolution of its work: superseded, a duplicate
+ * (told why, unless it is the work's other legitimate channel), or valid / with problems. `creditedUnit` is the
+ * unit of the row credited for the work; only the work's surviving first row carries it.
+ */
+export function entryResolution(
+  validation: readonly Problem[], r: WorkResolution, context: { sameMessageAsFirst: boolean; creditedUnit: string | null },
+): EntryResolution {
+  const duplicateWork = r.duplicateOf != null && !r.merged;
+  const problems = duplicateWork ? [...validation, duplicateWorkProblem(r.duplicateOf!, context.sameMessageAsFirst)] : [...validation];
+  const status: EntryStatus = r.superseded ? 'superseded' : r.duplicateOf != null ? 'duplicate' : validation.length ? 'problems' : 'valid';
+  return {
+    status,
+    problems,
+    duplicateOf: r.superseded ? null : r.duplicateOf,
+    supersedes: r.supersedes,
+    merged: r.merged && !r.superseded,
+    creditedUnit: r.superseded || r.duplicateOf != null ? null : context.creditedUnit,
+  };
 }

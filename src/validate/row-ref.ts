@@ -1,4 +1,4 @@
-import { stripTitleQuotes } from './text-key.ts';
+import { stripTitleQuotes } from '../domain/text-key.ts';
 
 /** A summary row as its sender finds it again: the 序号 they typed and the work's title, not a spreadsheet row. */
 export interface RowRef {

@@ -1,5 +1,5 @@
 import type { UnitConfig } from '../config.ts';
-import { problem, type Problem } from './problem.ts';
+import { problem, type Problem } from '../domain/problem.ts';
 
 /**
  * Recognizes a recommending unit however it is written (中共鹿城区委网信办, 鹿城区网信办, 温州日报社,

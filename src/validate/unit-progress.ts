@@ -1,5 +1,5 @@
 import type { ContestConfig } from '../config.ts';
-import { endOfLocalDay } from './contest-time.ts';
+import { endOfLocalDay } from '../domain/contest-calendar.ts';
 import { createUnitMatcher, unitKey, type UnitAlias } from './unit-match.ts';
 
 /**

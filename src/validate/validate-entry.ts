@@ -1,15 +1,18 @@
-import type { MessageKind } from '../classify/classify-message.ts';
 import { parseSubject, type SubjectParse } from '../classify/subject.ts';
-import type { ContestConfig, FieldName } from '../config.ts';
-import type { ExtractedForm, ExtractedRegistration, ExtractedSummary, FormFields, FormSource } from '../extract/form-types.ts';
-import { sameAuthor, splitAuthors } from './authors.ts';
-import { formatIsoDate, formatLocalDateTime, isAfterDeadline } from './contest-time.ts';
+import type { ContestConfig } from '../config.ts';
+import { sameAuthor, splitAuthors } from '../domain/authors.ts';
+import { formatIsoDate, formatLocalDateTime, isAfterDeadline } from '../domain/contest-calendar.ts';
+import type { EntryDraft } from '../domain/entry-draft.ts';
+import type { FieldName } from '../domain/field-name.ts';
+import type { FormSource } from '../domain/form-source.ts';
+import type { MessageKind } from '../domain/message-kind.ts';
+import { problem, type Problem } from '../domain/problem.ts';
+import { charCount, presentValue, stripTitleQuotes, textKey } from '../domain/text-key.ts';
+import type { ExtractedForm, ExtractedRegistration, ExtractedSummary, FormFields } from '../extract/form-types.ts';
 import { PLATFORM_NAMES, readLinkField, type LinkPlatform } from './douyin-link.ts';
 import { isNewEmployment } from './new-employment.ts';
 import { parsePhone } from './phone.ts';
-import { problem, type Problem } from './problem.ts';
 import { summaryRowRef } from './row-ref.ts';
-import { charCount, presentValue, stripTitleQuotes, textKey } from './text-key.ts';
 
 /**
  * Turns what extraction read into entry drafts, each with every problem a submitter must fix. Pure: the same
@@ -23,37 +26,6 @@ export interface ValidationContext {
   /** IMAP INTERNALDATE: when the mail reached the contest mailbox. */
   receivedAt: Date;
   kind: MessageKind;
-}
-
-/** One work as a form describes it, ready to be stored. */
-export interface EntryDraft {
-  form: 'registration' | 'summary';
-  title: string | null;
-  authors: string[];
-  occupation: string | null;
-  /** 单位 (registration) or 职业/单位 (summary) as written: "may belong to", never a unit's credit. */
-  unit: string | null;
-  /** Canonical Douyin work links, distinct: a group (组合) has several. */
-  links: string[];
-  /** Links in 链接地址 that are not Douyin works, as written. */
-  otherLinks: string[];
-  /** Normalized when valid (13812345678, 0577-88096549); as written when invalid (with invalid_phone). */
-  phone: string | null;
-  address: string | null;
-  intro: string | null;
-  newEmployment: boolean;
-  problems: Problem[];
-  /** Row of the summary form; null for a registration form. */
-  sourceRow: number | null;
-  /** 推荐单位 as written in the summary header; null for a registration form. */
-  recommender: string | null;
-  /** Address of the original sender when the form came inside a forwarded mail. */
-  forwardedFrom: string | null;
-  /** The summary's 联系人 and 联系方式 (phone normalized when it reads as one); null for a registration form. */
-  contact?: { name: string | null; phone: string | null } | null;
-  source: FormSource;
-  /** The extracted values, untouched, for the organizers and for export. */
-  raw: Record<string, string>;
 }
 
 /** The 登记表's own words for its fields, so the sentence names what the submitter sees on the form. */

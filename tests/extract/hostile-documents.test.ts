@@ -67,7 +67,7 @@ describe('hostile documents', () => {
     const result = await readHostile('img-named.docx');
     expect(result.problems).toEqual([{
       code: 'needs_person', field: 'attachment', actor: 'organizer', detail: 'image',
-      message: '附件《img-named.docx》为图片，将由工作人员人工核对；如方便，请另发一份 .docx 格式的参赛登记表。',
+      message: '附件《img-named.docx》为图片，系统无法读取其中的文字，将由工作人员人工核对，需要一些时间；用 Word 填写参赛登记表（.docx）后发送，可以更快完成登记。',
     }]);
     expect(result.manualReview).toEqual([{ partId: '2', filename: 'img-named.docx', reason: 'image' }]);
   });

@@ -143,8 +143,8 @@ describe('attachments that are not forms', () => {
     const result = await extractMessage(message({ attachments: [attachment('scan.pdf', { partId: '2' }), attachment('reg-word-4col.docx', { partId: '3' })] }), { contest });
     expect(result.forms).toHaveLength(1);
     expect(result.problems).toEqual([{
-      code: 'needs_person', field: 'attachment', actor: 'organizer', detail: 'pdf',
-      message: '附件《scan.pdf》为 PDF 文件，将由工作人员人工核对；如方便，请另发一份 .docx 格式的参赛登记表。',
+      code: 'needs_person', field: 'attachment', actor: 'organizer', detail: 'pdf_scan',
+      message: '附件《scan.pdf》是扫描件（PDF 中没有可以读取的文字），将由工作人员人工核对，需要一些时间；用 Word 填写参赛登记表（.docx）后发送，可以更快完成登记。',
     }]);
     expect(result.manualReview).toEqual([{ partId: '2', filename: 'scan.pdf', reason: 'pdf' }]);
   });

@@ -1,8 +1,8 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { parseHeaders, splitHeaderBlock } from '../../src/mailbox/parse-headers.ts';
-import { replyRecipient } from '../../src/outputs/reply-message.ts';
 import { Rng } from '../../fixtures/scripts/hostile/kit.ts';
+import { parseHeaders, splitHeaderBlock } from '../../src/mailbox/parse-headers.ts';
+import { replyRecipient } from '../../src/replies/reply-message.ts';
 
 /** parse-headers.ts against header blocks a stranger can send: bounded, never throwing, not fooled by labels. */
 

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFullJsonExport } from '../../src/exports/json-export.ts';
 import { importFiles } from '../../src/pipeline/import-files.ts';
 import { reprocessAll } from '../../src/pipeline/reprocess.ts';
-import { writeFullJsonExport } from '../../src/outputs/json-export.ts';
 import { addUnitAlias } from '../../src/store/units-repo.ts';
 import { makeTestApp, type TestApp } from '../helpers/test-app.ts';
 

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildShape, type ShapeExpectation } from '../../fixtures/scripts/shapes/cases.ts';
 import { openImapSession } from '../../src/mailbox/imap/open-session.ts';
-import { writeFullJsonExport } from '../../src/outputs/json-export.ts';
+import { writeFullJsonExport } from '../../src/exports/json-export.ts';
 import { pollMailbox } from '../../src/pipeline/poll-mailbox.ts';
 import { startDovecot, type DovecotHandle } from '../setup/dovecot.ts';
 import { startProxy, type TcpProxy } from '../setup/tcp-proxy.ts';

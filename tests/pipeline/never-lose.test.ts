@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverDeps } from '../../src/commands/outputs-command.ts';
-import { deliverOutbox } from '../../src/outputs/deliver-outbox.ts';
+import { deliverDeps } from '../../src/commands/deliver-pending.ts';
+import { deliverOutbox } from '../../src/replies/deliver-outbox.ts';
 import { pollMailbox, type PollReport } from '../../src/pipeline/poll-mailbox.ts';
 import { makeBrokenMailbox } from '../../fixtures/scripts/hostile/broken-mailbox.ts';
 import { startDovecot, type DovecotHandle } from '../setup/dovecot.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { partyOf, resolveWorks, type WorkRow } from '../../src/validate/resolve-works.ts';
+import type { WorkRow } from '../../src/domain/work-resolution.ts';
+import { partyOf, resolveWorks } from '../../src/validate/resolve-works.ts';
 
 let nextId = 1;
 function row(over: Partial<WorkRow> & Pick<WorkRow, 'party' | 'receivedAt'>): WorkRow {

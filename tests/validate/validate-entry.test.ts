@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseSubject } from '../../src/classify/subject.ts';
 import { loadContest, type ContestConfig } from '../../src/config.ts';
+import type { EntryDraft } from '../../src/domain/entry-draft.ts';
 import type { ExtractedRegistration, ExtractedSummary, FormFields } from '../../src/extract/form-types.ts';
-import {
-  validateForms, validateRegistration, validateSummary, type EntryDraft, type ValidationContext,
-} from '../../src/validate/validate-entry.ts';
+import { validateForms, validateRegistration, validateSummary, type ValidationContext } from '../../src/validate/validate-entry.ts';
 
 const contest = loadContest('config');
 const SHARE = '7.89 复制打开抖音，看看【陈晓东的作品】五马街的清晨 # 最美in温州 https://v.douyin.com/iRNBxYkq/ Mxm:/ 01/23 a@a.Go';
