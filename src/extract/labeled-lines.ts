@@ -11,7 +11,7 @@ const CLOSING = /^(谢谢|此致|敬礼|祝好|祝您|顺祝|发自我的|Sent f
  * The form's own footnote (注：请完整填写此表发送至 bisaihuodong@126.com 邮箱。) and notes like it: they end the field
  * before them, on their own line or after a value on the same line, and are never part of a value.
  */
-const FOOTNOTE = /(?:^|[\s\u3000。；;])[\s\u3000]*(?:[*＊※]?[\s\u3000]*(?:备[\s\u3000]*注|注[\s\u3000]*[0-9０-９一二三]?|说[\s\u3000]*明|填表说明|附注|温馨提示)[\s\u3000]*[:：]|请(?:完整|如实|认真)?填写此表)/;
+const FOOTNOTE = /(?<=^|[\s\u3000。；;])[\s\u3000]*(?:[*＊※]?[\s\u3000]*(?:备[\s\u3000]*注|注[\s\u3000]*[0-9０-９一二三]?|说[\s\u3000]*明|填表说明|附注|温馨提示)[\s\u3000]*[:：]|请(?:完整|如实|认真)?填写此表)/;
 const HAS_LINK = /https?:\/\/|[a-z0-9-]+\.(?:douyin|iesdouyin)\.com\//i;
 
 /** The text before a footnote that follows a value on the same line, or the line as it is. */

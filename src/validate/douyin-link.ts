@@ -60,15 +60,17 @@ const ENCLOSED_NUMBER = /[\u2460-\u249b\u24ea-\u24ff\u2776-\u2793\u3251-\u325f\u
 
 /**
  * Full-width characters folded; an ideographic full stop between ASCII letters (v。douyin。com) is a dot; and the
- * links of a group work pulled apart where nothing but a separator stands between them (；，; , — a ; or , is a
- * legal URL character, so `…/abc/;https://…` would read as one link otherwise). A link inside another's query
- * (`?url=https://…`) stays where it is.
+ * links of a group work pulled apart. This reads a 链接地址 cell, where ; , brackets and the Chinese separators only
+ * ever stand between links (no Douyin link holds one), and a link glued to the one before it starts a new one —
+ * unless it sits in that link's query (`?url=https://…`).
  */
 function foldForLinks(text: string): string {
-  return text.replace(ENCLOSED_NUMBER, ' ').normalize('NFKC')
+  return text.replace(ENCLOSED_NUMBER, ' ').replace(/[；，、（）【】《》「」]/g, ' ').normalize('NFKC')
     .replace(/(?<=[a-z0-9])。(?=[a-z0-9])/gi, '.')
-    .replace(/(?<=[^\s=])(?=https?:\/\/)/gi, ' ')
-    .replace(/[;,](?=\s*(?:\d{1,2}[.、)]\s*)?(?:www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)+\/))/gi, ' ');
+    .replace(/[;,()]/g, ' ')
+    // 2.v.douyin.com/… : a piece's number glued to a link written without its scheme.
+    .replace(/(?<![\w.\/-])\d{1,2}[.、](?=[a-z][a-z0-9-]*\.[a-z])/gi, ' ')
+    .replace(/(?<=[^\s=])(?=https?:\/\/)/gi, ' ');
 }
 
 function parseUrl(candidate: string): URL | null {
