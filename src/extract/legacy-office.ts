@@ -44,8 +44,9 @@ export function identifyOle2(ole: Ole2Summary, ext: string): { kind: LegacyKind 
 }
 
 /**
- * Files no compound file holds: Excel 2.x–4.0 worksheets (a bare BIFF2/3/4 stream opening with its BOF record) and
- * Word for Windows 1.x/2.0 documents (their FIB's wIdent). LibreOffice opens all of them.
+ * Files no compound file holds: Excel 2.x–4.0 worksheets (a bare BIFF2/3/4 stream opening with its BOF record), Word
+ * for Windows 1.x/2.0 documents and Word 6/95 saved as a single stream (their FIB's wIdent and nFib, as LibreOffice's
+ * own type detection tells them). LibreOffice opens all of them.
  */
 export function oldOfficeFile(bytes: Buffer): 'doc' | 'xls' | null {
   if (bytes.length < 8) return null;
@@ -58,5 +59,7 @@ export function oldOfficeFile(bytes: Buffer): 'doc' | 'xls' | null {
   }
   if ((first === 0xa59b || first === 0xa59c) && bytes.readUInt16LE(2) === 0x0021) return 'doc';
   if (first === 0xa5db && bytes.readUInt16LE(2) === 0x002d) return 'doc';
+  // Word 6.0/95 saved as a single stream, without the compound file around it.
+  if (first === 0xa5dc && bytes.readUInt16LE(2) === 0x0065) return 'doc';
   return null;
 }

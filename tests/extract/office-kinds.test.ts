@@ -59,6 +59,8 @@ describe('Office files older than OLE2', () => {
     expect(oldOfficeFile(head(0x0209, 6, 0x0000, 0x0010))).toBe('xls');
     expect(oldOfficeFile(head(0xa5db, 0x002d))).toBe('doc');
     expect(oldOfficeFile(head(0xa59b, 0x0021))).toBe('doc');
+    expect(oldOfficeFile(head(0xa5dc, 0x0065))).toBe('doc');
+    expect(oldOfficeFile(head(0xa5db, 0x0065))).toBeNull();
     expect(oldOfficeFile(head(0x0409, 6, 0x0000, 0x7777))).toBeNull();
     expect(oldOfficeFile(Buffer.from('姓名：张三\n'))).toBeNull();
   });
