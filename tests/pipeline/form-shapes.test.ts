@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildShape, type ShapeExpectation } from '../../fixtures/scripts/shapes/cases.ts';
+import { readEmlFile } from '../../src/mailbox/eml-folder-source.ts';
 import { openImapSession } from '../../src/mailbox/imap/open-session.ts';
+import { ingestMessage } from '../../src/pipeline/ingest-message.ts';
 import { writeFullJsonExport } from '../../src/exports/json-export.ts';
 import { pollMailbox } from '../../src/pipeline/poll-mailbox.ts';
 import { startDovecot, type DovecotHandle } from '../setup/dovecot.ts';
@@ -13,7 +15,8 @@ import { makeTestApp, type TestApp } from '../helpers/test-app.ts';
  * Issue 14's shapes, each through the real pipeline over IMAP: a private Dovecot with NetEase's capabilities behind
  * a NetEase-like proxy, one poll, then the organizers' JSON export. Every field of every work, its links, its credit
  * and its problems are compared with what the fixture script recorded it put in the mail (fixtures/shapes/cases.json),
- * and the reply's recipient with the mail's sender (the forwarding unit for a forwarded form).
+ * and the reply's recipient with the mail's sender (the forwarding unit for a forwarded form). The same mails
+ * imported from .eml files give the same export.
  */
 
 interface ShapeCaseJson {
@@ -69,6 +72,33 @@ async function exportJson(a: TestApp): Promise<Exported> {
   return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Exported;
 }
 
+async function expectExport(a: TestApp, c: ShapeCaseJson): Promise<void> {
+  const exported = await exportJson(a);
+  const msg = exported.messages.find((m) => m.receivedAt === new Date(c.date).toISOString())!;
+  expect(msg.subject).toBe(c.subject);
+  const want = c.expect;
+  expect([msg.kind, msg.status]).toEqual([want.kind, want.status]);
+  expect(msg.problems.map((p) => p.code)).toEqual(want.problems.map((p) => p.code));
+  want.problems.forEach((p, i) => { if (p.message) expect(msg.problems[i]!.message).toBe(p.message); });
+
+  const entries = exported.entries.filter((e) => e.source.messageId === msg.id).map((e) => ({
+    title: e.title, authors: e.authors, occupation: e.occupation, unit: e.unit, links: e.links, phone: e.phone, address: e.address, intro: e.intro,
+    status: e.status, problems: e.problems.map((p) => p.code), form: e.source.form, row: e.source.row, forwardedFrom: e.source.forwardedFrom,
+    recommendedBy: e.recommendedBy, newEmployment: e.newEmployment,
+  }));
+  expect(entries).toEqual(want.entries);
+
+  const replies = a.db.prepare("SELECT recipient FROM outbox WHERE message_id = ? AND kind = 'reply'").all(msg.id) as { recipient: string }[];
+  expect(replies.map((r) => r.recipient)).toEqual(want.replyTo ? [want.replyTo] : []);
+
+  if (want.contact) {
+    const unit = exported.units.find((u) => u.name === want.contact!.unit);
+    expect(unit?.contact).toEqual({ name: want.contact.name, phone: want.contact.phone, messageId: msg.id, receivedAt: msg.receivedAt });
+  }
+  // Videos, wherever they sit (inside a forwarded mail too), are described, never fetched.
+  expect(msg.attachments.filter((x) => x.contentType.startsWith('video/') && x.downloaded)).toEqual([]);
+}
+
 describe('issue 14 shapes over IMAP, each as the organizers\' export shows it', () => {
   for (const c of cases) {
     it(`${c.file}: ${c.description}`, async () => {
@@ -83,30 +113,20 @@ describe('issue 14 shapes over IMAP, each as the organizers\' export shows it', 
         a.deps, a.clock, { batchSize: 10, maxAttempts: 3 });
       expect(report).toMatchObject({ fetched: c.after.length + 1, failed: 0, quarantined: 0, unfetchable: 0 });
 
-      const exported = await exportJson(a);
-      const msg = exported.messages.find((m) => m.receivedAt === new Date(c.date).toISOString())!;
-      expect(msg.subject).toBe(c.subject);
-      const want = c.expect;
-      expect([msg.kind, msg.status]).toEqual([want.kind, want.status]);
-      expect(msg.problems.map((p) => p.code)).toEqual(want.problems.map((p) => p.code));
-      want.problems.forEach((p, i) => { if (p.message) expect(msg.problems[i]!.message).toBe(p.message); });
-
-      const entries = exported.entries.filter((e) => e.source.messageId === msg.id).map((e) => ({
-        title: e.title, authors: e.authors, occupation: e.occupation, unit: e.unit, links: e.links, phone: e.phone, address: e.address, intro: e.intro,
-        status: e.status, problems: e.problems.map((p) => p.code), form: e.source.form, row: e.source.row, forwardedFrom: e.source.forwardedFrom,
-        recommendedBy: e.recommendedBy, newEmployment: e.newEmployment,
-      }));
-      expect(entries).toEqual(want.entries);
-
-      const replies = a.db.prepare("SELECT recipient FROM outbox WHERE message_id = ? AND kind = 'reply'").all(msg.id) as { recipient: string }[];
-      expect(replies.map((r) => r.recipient)).toEqual(want.replyTo ? [want.replyTo] : []);
-
-      if (want.contact) {
-        const unit = exported.units.find((u) => u.name === want.contact!.unit);
-        expect(unit?.contact).toEqual({ name: want.contact.name, phone: want.contact.phone, messageId: msg.id, receivedAt: msg.receivedAt });
-      }
-      // Videos, wherever they sit (inside a forwarded mail too), are described, never fetched.
-      expect(msg.attachments.filter((x) => x.contentType.startsWith('video/') && x.downloaded)).toEqual([]);
+      await expectExport(a, c);
     }, c.atTestTime ? 240_000 : 120_000);
+  }
+});
+
+describe('the same shapes from .eml files (import)', () => {
+  for (const c of cases.filter((x) => !x.atTestTime)) {
+    it(c.file, async () => {
+      app = makeTestApp();
+      for (const name of [...c.after, c.file]) {
+        const msg = await readEmlFile(`fixtures/shapes/${name}`, app.limits);
+        await ingestMessage(msg, app.deps, { now: new Date('2024-10-01T00:00:00Z') });
+      }
+      await expectExport(app, c);
+    });
   }
 });
