@@ -10,8 +10,10 @@ import { reconcileCommand } from './commands/reconcile-command.ts';
 import { repliesCommand } from './commands/replies-command.ts';
 import { reprocessCommand } from './commands/reprocess-command.ts';
 import { runCommand } from './commands/run-command.ts';
+import { serveCommand, withConsole } from './commands/serve-command.ts';
 import { statusCommand } from './commands/status-command.ts';
 import { unitsCommand } from './commands/units-command.ts';
+import { userCommand } from './commands/user-command.ts';
 import { loadConfig, type AppConfig } from './config.ts';
 import { describeError, isAppError, isConfigError, isUsageError } from './errors.ts';
 import { createLogger } from './logger.ts';
@@ -43,12 +45,19 @@ usage: contest-intake <command> [options]
   backup [--out FILE]          a consistent copy of the database while the worker runs (SQLite online
                                backup; default DATA_DIR/backups/contest-intake-<time>.db)
   migrate                      apply database migrations and exit
+  serve                        the organizers' web console alone (WEB_HOST:WEB_PORT, default 127.0.0.1:8080);
+                               "run" also serves it when WEB_PORT is set or with --serve (npm start)
+  user add NAME --role viewer|organizer|admin [--password-file FILE] | user list | user remove NAME
+  user password NAME [--password-file FILE]
+                               the console's accounts (without --password-file the password is asked, not echoed)
 
 Configuration comes from the environment and config/contest.json: see README.md.`;
 
 /** Every command but `migrate` (which runs before anything is opened), each in its own file under commands/. */
 const commands: Record<string, Command> = {
-  run: runCommand,
+  run: withConsole(runCommand),
+  serve: serveCommand,
+  user: userCommand,
   poll: pollCommand,
   reconcile: reconcileCommand,
   import: importCommand,

@@ -107,6 +107,12 @@ const envSchema = z.object({
   DOUYIN_RESOLVE: z.enum(['on', 'off']).default('off'),
   STALE_AFTER_MINUTES: z.coerce.number().int().positive().default(30),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  // The organizers' console: loopback unless told otherwise (put nginx with TLS in front of it).
+  WEB_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  WEB_PORT: port.optional(),
+  WEB_BASE_URL: z.string().url().refine((u) => /^https?:\/\//.test(u), 'expected an http:// or https:// address').optional(),
+  // Believe X-Forwarded-Proto and X-Forwarded-For (only when a proxy of ours is the only way in).
+  WEB_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
 });
 
 export type EnvConfig = z.infer<typeof envSchema>;
@@ -130,6 +136,15 @@ export interface SmtpSettings {
   pass?: string;
 }
 
+export interface WebSettings {
+  host: string;
+  /** null: `run` serves no console (unless asked with --serve); `serve` then uses 8080. */
+  port: number | null;
+  /** The console's public address (https://… behind nginx): links in mail, and the Secure cookie. */
+  baseUrl: string | null;
+  trustProxy: boolean;
+}
+
 export interface AppConfig {
   contest: ContestConfig;
   dataDir: string;
@@ -149,6 +164,7 @@ export interface AppConfig {
   douyinResolve: boolean;
   staleAfterMinutes: number;
   logLevel: EnvConfig['LOG_LEVEL'];
+  web: WebSettings;
 }
 
 const SECRETS = ['IMAP_PASS', 'SMTP_PASS'] as const;
@@ -232,5 +248,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     douyinResolve: e.DOUYIN_RESOLVE === 'on',
     staleAfterMinutes: e.STALE_AFTER_MINUTES,
     logLevel: e.LOG_LEVEL,
+    web: { host: e.WEB_HOST, port: e.WEB_PORT ?? null, baseUrl: e.WEB_BASE_URL?.replace(/\/+$/, '') ?? null, trustProxy: e.WEB_TRUST_PROXY },
   };
 }

@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 import type { App } from '../app.ts';
 import { unitProgress } from '../entries/unit-progress.ts';
 import { AppError } from '../errors.ts';
+import { mapUnitSpelling } from '../pipeline/map-unit-alias.ts';
 import { reprocessAll } from '../pipeline/reprocess.ts';
-import { addUnitAlias, listUnitAliases, removeUnitAlias } from '../store/units-repo.ts';
-import { unitKey } from '../validate/unit-match.ts';
+import { listUnitAliases, removeUnitAlias } from '../store/units-repo.ts';
 
 const USAGE = `units                              every directed unit's progress against its quota, and unknown units
 units alias list
@@ -47,15 +47,10 @@ export async function unitsCommand(app: App, args: string[]): Promise<number> {
   if (action === 'add') {
     const [alias, unit] = positionals;
     if (!alias || !unit) throw new AppError('usage', USAGE);
-    const target = app.config.contest.units.find((u) => u.name === unit) ?? app.config.contest.units.find((u) => unitKey(u.name) === unitKey(unit));
-    if (!target) {
-      throw new AppError('usage', `"${unit}" is not a configured unit; units are: ${app.config.contest.units.map((u) => u.name).join('、')}`);
-    }
-    addUnitAlias(app.db, alias, target.name, app.clock());
-    console.log(`alias added: ${alias} → ${target.name}`);
-    if (values.reprocess) {
-      const r = await reprocessAll(app.deps, app.clock);
-      console.log(`reprocessed ${r.reprocessed} messages, ${r.changed} changed`);
+    const r = await mapUnitSpelling(app.deps, app.clock, alias, unit, { reprocess: values.reprocess });
+    console.log(`alias added: ${r.alias} → ${r.unit}`);
+    if (r.reprocessed) {
+      console.log(`reprocessed ${r.reprocessed.reprocessed} messages, ${r.reprocessed.changed} changed`);
     } else {
       console.log('run `contest-intake reprocess` (or add --reprocess) so stored summaries are matched again');
     }

@@ -2,6 +2,7 @@ import type { ContestConfig } from '../config.ts';
 import { dayRange } from '../domain/contest-calendar.ts';
 import type { Problem } from '../domain/problem.ts';
 import { progressUntil, unitRows } from '../exports/collect-exports.ts';
+import { noteLine } from '../domain/work-review.ts';
 import type { Db } from '../store/db.ts';
 import { entriesReceivedBefore, type EntrySummary } from '../store/entries-repo.ts';
 import { messagesReceivedBefore, type MessageSummary } from '../store/messages-repo.ts';
@@ -35,7 +36,8 @@ function waitingItems(messages: MessageSummary[], entries: EntrySummary[], repli
     if (e.status !== 'problems') continue;
     items.push({
       messageId: e.messageId, entryId: e.id, receivedAt: e.receivedAt, sender: byId.get(e.messageId)?.from ?? null, title: e.title,
-      authors: e.authors, phone: e.phone, problems: forSubmitter(e.problems), reply: replies.get(e.messageId) ?? null,
+      authors: e.authors, phone: e.phone, problems: [...forSubmitter(e.problems), ...(e.review.note ? [noteLine(e.review.note)] : [])],
+      reply: replies.get(e.messageId) ?? null,
     });
   }
   // Mails with no readable form (no_form, subject only …), unless the sender has since sent one that was fine.
@@ -61,8 +63,13 @@ function personItems(messages: MessageSummary[], entries: EntrySummary[]): Perso
     for (const r of reasons) if (!item.reasons.includes(r)) item.reasons.push(r);
     items.set(m.id, item);
   };
+  // A work a person has checked (已核对) or decided about in the console needs nobody any more; nor does a mail
+  // whose every work has been.
+  const looked = new Map<number, boolean>();
+  for (const e of entries) looked.set(e.messageId, (looked.get(e.messageId) ?? true) && !!(e.review.checkedBy || e.review.decision));
   for (const m of messages) {
     if (m.kind === 'automated' || m.kind === 'not_contest') continue;
+    if (looked.get(m.id)) continue;
     const reasons = m.problems.filter((p) => p.actor === 'organizer' || PERSON_CODES.has(p.code)).map((p) => p.message);
     if (m.status === 'error' || m.status === 'quarantined') reasons.push(`处理失败（${m.status}）：${m.error ?? '原因不明'}`);
     if (m.status === 'unfetchable') reasons.push(`邮件内容无法从邮箱服务器取回（已记录信封，次日自动重试；请在网页邮箱中查看原邮件）：${m.error ?? '原因不明'}`);
@@ -71,9 +78,11 @@ function personItems(messages: MessageSummary[], entries: EntrySummary[]): Perso
   }
   for (const e of entries) {
     const m = byId.get(e.messageId);
-    if (!m) continue;
+    if (!m || e.review.checkedBy || e.review.decision) continue;
     const reasons = e.problems.filter((p) => PERSON_CODES.has(p.code)).map((p) => p.message);
     if (e.status === 'duplicate' && !e.merged && e.duplicateOf != null) reasons.push(`与条目 #${e.duplicateOf} 为同一作品（重复报送）`);
+    // A note travels with an item that needs a person; it does not make one.
+    if (reasons.length && e.review.note) reasons.push(noteLine(e.review.note));
     if (reasons.length) add(m, e.id, e.title, reasons);
   }
   return [...items.values()].sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0));
@@ -111,6 +120,7 @@ export function readDigestData(db: Db, contest: ContestConfig, date: string): Di
       validWorks: current.filter((e) => e.status === 'valid').length,
       withProblems: current.filter((e) => e.status === 'problems').length,
       duplicates: current.filter((e) => e.status === 'duplicate' && !e.merged).length,
+      excluded: current.filter((e) => e.status === 'excluded').length,
       needsPerson: messages.filter((m) => m.status === 'needs_person' || m.status === 'error' || m.status === 'quarantined' || m.status === 'unfetchable').length,
     },
     units,

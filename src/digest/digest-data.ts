@@ -49,6 +49,8 @@ export interface DigestData {
   totals: {
     messages: number; byKind: Record<string, number>; entries: number; validWorks: number; withProblems: number;
     duplicates: number; needsPerson: number;
+    /** Current works an organizer excluded in the console. */
+    excluded: number;
   };
   units: UnitRow[];
   unknownUnits: UnknownUnitRow[];

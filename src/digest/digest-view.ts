@@ -198,6 +198,7 @@ export function describeDigest(data: DigestData, now: Date): DigestView {
     figureRow('　有效作品', data.totals.validWorks),
     figureRow('　待投稿人补充', data.totals.withProblems),
     figureRow('　重复报送', data.totals.duplicates),
+    ...(data.totals.excluded ? [figureRow('　组织者已排除', data.totals.excluded)] : []),
     figureRow('需人工处理的邮件', data.totals.needsPerson),
   ];
 

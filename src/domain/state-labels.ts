@@ -9,7 +9,7 @@ export const MESSAGE_STATUS_LABELS: Record<string, string> = {
 };
 
 export const ENTRY_STATUS_LABELS: Record<string, string> = {
-  valid: '有效', problems: '待补充', duplicate: '重复报送', superseded: '已被新版本替代',
+  valid: '有效', problems: '待补充', duplicate: '重复报送', superseded: '已被新版本替代', excluded: '已排除',
 };
 
 export const REPLY_LABELS: Record<string, string> = {

@@ -1,5 +1,6 @@
 import type { ContestConfig } from '../config.ts';
 import { unitProgress } from '../entries/unit-progress.ts';
+import { reviewLines } from '../domain/work-review.ts';
 import type { Db } from '../store/db.ts';
 import { entriesReceivedBefore, type EntrySummary } from '../store/entries-repo.ts';
 import { messagesReceivedBefore } from '../store/messages-repo.ts';
@@ -42,7 +43,7 @@ export function readExportData(db: Db, contest: ContestConfig, now: Date): Expor
     id: e.id, messageId: e.messageId, title: e.title, authors: e.authors,
     occupationUnit: [e.occupation, e.unitText].filter((v): v is string => !!v && v.trim() !== '').filter((v, i, a) => a.indexOf(v) === i).join('/') || null,
     link: e.primaryLink, phone: e.phone, status: e.status, problems: e.problems.map((p) => p.message), unit: unitOf(e),
-    newEmployment: e.newEmployment, receivedAt: e.receivedAt, sender: byId.get(e.messageId)?.from ?? null,
+    newEmployment: e.newEmployment, receivedAt: e.receivedAt, sender: byId.get(e.messageId)?.from ?? null, review: reviewLines(e.review),
   }));
   const exported: ExportMessage[] = messages.map((m) => ({
     id: m.id, receivedAt: m.receivedAt, from: m.from, subject: m.subject, kind: m.kind, status: m.status,

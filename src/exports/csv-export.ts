@@ -10,7 +10,7 @@ import type { ExportData } from './export-data.ts';
  * mail neutralized: a CSV cell starting with `=` is a live formula in Excel, the classic injection.
  */
 
-export const CSV_COLUMNS = ['序号', '作品题目', '作者姓名', '职业/单位', '作品链接', '手机号码', '状态', '问题', '推荐单位', '收到时间', '发件人', '条目编号'];
+export const CSV_COLUMNS = ['序号', '作品题目', '作者姓名', '职业/单位', '作品链接', '手机号码', '状态', '问题', '推荐单位', '收到时间', '发件人', '条目编号', '核对与备注'];
 
 function field(value: string | number): string {
   const s = String(value);
@@ -25,7 +25,7 @@ export function renderEntriesCsv(data: ExportData, opts: { maskPhones?: boolean 
     lines.push([
       i + 1, text(e.title), text(e.authors.join('、')), text(e.occupationUnit), text(e.link), phone(e.phone),
       label(ENTRY_STATUS_LABELS, e.status), text(e.problems.join('；')), text(e.unit), localStamp(e.receivedAt, data.timezone),
-      text(e.sender), e.id,
+      text(e.sender), e.id, text(e.review.join('；')),
     ].map(field).join(','));
   });
   return `\ufeff${lines.join('\r\n')}\r\n`;

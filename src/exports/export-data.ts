@@ -37,8 +37,11 @@ export interface ExportEntry {
   occupationUnit: string | null;
   link: string | null;
   phone: string | null;
-  status: EntryStatus;
+  /** As the organizers' decisions make it: 'excluded' never counts. */
+  status: EntryStatus | 'excluded';
   problems: string[];
+  /** What people did in the console: accepted/excluded with the reason, 已核对, the latest note. */
+  review: string[];
   /** The unit credited or recommending. */
   unit: string | null;
   newEmployment: boolean;

@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import type { ContestConfig } from '../config.ts';
 import { unitProgress } from '../entries/unit-progress.ts';
 import type { Db } from '../store/db.ts';
+import { allReviews } from '../store/review-repo.ts';
 import { listEntries, type StoredEntry } from '../store/entries-repo.ts';
 import { iterateMessages, type MessageRow } from '../store/messages-repo.ts';
 import { latestUnitContacts, type UnitContact } from '../store/summary-contacts-repo.ts';
@@ -79,9 +80,36 @@ export interface ExportedEntry {
   supersedes: number | null;
   newEmployment: boolean;
   receivedAt: string;
+  /** What organizers did in the console; the fields above stay as extracted from the form. */
+  review?: ExportedReview;
 }
 
-export function exportedEntry(e: StoredEntry): ExportedEntry {
+export interface ExportedReview {
+  checked: { by: string; at: string } | null;
+  decision: { decision: string; reason: string | null; by: string | null; at: string | null } | null;
+  corrections: { field: string; value: string; extracted: unknown; by: string; at: string }[];
+  notes: { text: string; by: string; at: string }[];
+}
+
+type Reviews = ReturnType<typeof allReviews>;
+
+function exportedReview(e: StoredEntry, r: NonNullable<ReturnType<Reviews['get']>>): ExportedReview {
+  const extracted: Record<string, unknown> = {
+    title: e.title, authors: e.authors, occupation: e.occupation, unit: e.unit, link: e.links[0] ?? null, phone: e.phone, address: e.address, intro: e.intro,
+  };
+  const rv = r.review;
+  return {
+    checked: rv?.checkedBy && rv.checkedAt ? { by: rv.checkedBy, at: rv.checkedAt } : null,
+    decision: rv?.decision ? { decision: rv.decision, reason: rv.decisionReason, by: rv.decidedBy, at: rv.decidedAt } : null,
+    corrections: r.corrections.map((c) => ({
+      field: c.field, value: c.field === 'authors' ? (JSON.parse(c.value) as string[]).join('、') : c.value, extracted: extracted[c.field], by: c.correctedBy, at: c.correctedAt,
+    })),
+    notes: r.notes.map((n) => ({ text: n.text, by: n.author, at: n.createdAt })),
+  };
+}
+
+export function exportedEntry(e: StoredEntry, reviews?: Reviews): ExportedEntry {
+  const review = reviews?.get(e.id);
   return {
     id: e.id,
     title: e.title,
@@ -100,6 +128,7 @@ export function exportedEntry(e: StoredEntry): ExportedEntry {
     supersedes: e.supersedes,
     newEmployment: e.newEmployment,
     receivedAt: e.receivedAt,
+    ...(review ? { review: exportedReview(e, review) } : {}),
   };
 }
 
@@ -126,7 +155,10 @@ export async function writeFullJsonExport(db: Db, contest: ContestConfig, out: W
   const aliases = listUnitAliases(db);
   const units = exportedUnits(unitProgress(db, contest, aliases), latestUnitContacts(db));
   await writeJsonExport(db, out, {
-    entries: () => listEntries(db, { includeSuperseded: true }).map(exportedEntry),
+    entries: () => {
+      const reviews = allReviews(db);
+      return listEntries(db, { includeSuperseded: true }).map((e) => exportedEntry(e, reviews));
+    },
     units: () => units.units,
     unknownUnits: () => units.unknown,
   });

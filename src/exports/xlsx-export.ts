@@ -60,14 +60,14 @@ function worksSheet(wb: ExcelJS.Workbook, data: ExportData, opts: ExcelOptions):
     { header: '序号', width: 6 }, { header: '作品题目', width: 28 }, { header: '作者姓名', width: 16 }, { header: '职业/单位', width: 22 },
     { header: '作品链接', width: 36 }, { header: '手机号码', width: 15 }, { header: '状态', width: 12 }, { header: '问题', width: 50 },
     { header: '推荐单位', width: 20 }, { header: '新就业群体', width: 10 }, { header: '收到时间', width: 17 }, { header: '发件人', width: 26 },
-    { header: '条目编号', width: 9 },
+    { header: '条目编号', width: 9 }, { header: '核对与备注', width: 30 },
   ]);
-  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: 13 } };
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: 14 } };
   data.entries.forEach((e, i) => {
     const row = sheet.addRow([
       i + 1, text(e.title), text(e.authors.join('、')), text(e.occupationUnit), linkCell(e.link, text), phone(e.phone),
       label(ENTRY_STATUS_LABELS, e.status), text(e.problems.join('\n')), text(e.unit), e.newEmployment ? '是' : '',
-      localStamp(e.receivedAt, data.timezone), text(e.sender), e.id,
+      localStamp(e.receivedAt, data.timezone), text(e.sender), e.id, text(e.review.join('\n')),
     ]);
     row.alignment = { vertical: 'top', wrapText: true };
     const link = row.getCell(5);
