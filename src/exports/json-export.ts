@@ -6,6 +6,7 @@ import type { Db } from '../store/db.ts';
 import { allReviews } from '../store/review-repo.ts';
 import { listEntries, type StoredEntry } from '../store/entries-repo.ts';
 import { iterateMessages, type MessageRow } from '../store/messages-repo.ts';
+import { latestUnitContacts, type UnitContact } from '../store/summary-contacts-repo.ts';
 import { listUnitAliases } from '../store/units-repo.ts';
 import type { UnitProgressReport } from '../validate/unit-progress.ts';
 
@@ -131,13 +132,19 @@ export function exportedEntry(e: StoredEntry, reviews?: Reviews): ExportedEntry 
   };
 }
 
-export function exportedUnits(report: UnitProgressReport): { units: unknown[]; unknown: unknown[] } {
+/** A unit's contact as its latest summary form gives it; the phone in full (this is the organizers' export). */
+function exportedContact(c: UnitContact | undefined): { name: string | null; phone: string | null; messageId: number; receivedAt: string } | null {
+  return c ? { name: c.name, phone: c.phone, messageId: c.messageId, receivedAt: c.receivedAt } : null;
+}
+
+export function exportedUnits(report: UnitProgressReport, contacts: ReadonlyMap<string, UnitContact> = new Map()): { units: unknown[]; unknown: unknown[] } {
   return {
     units: report.units.map((u) => ({
       name: u.name, category: u.category, categoryLabel: u.categoryLabel, quota: u.quota, counted: u.counted, met: u.met,
       silent: u.silent, received: u.received,
       ...(u.newEmployment ? { newEmployment: { counted: u.newEmployment.counted, quota: u.newEmployment.quota, before: u.newEmployment.before, met: u.newEmployment.met } } : {}),
       mayBelong: u.mayBelong,
+      contact: exportedContact(contacts.get(u.name)),
     })),
     unknown: report.unknown,
   };
@@ -146,7 +153,7 @@ export function exportedUnits(report: UnitProgressReport): { units: unknown[]; u
 /** The whole export: messages, then every entry (superseded versions included, as history), then units. */
 export async function writeFullJsonExport(db: Db, contest: ContestConfig, out: Writable): Promise<void> {
   const aliases = listUnitAliases(db);
-  const units = exportedUnits(unitProgress(db, contest, aliases));
+  const units = exportedUnits(unitProgress(db, contest, aliases), latestUnitContacts(db));
   await writeJsonExport(db, out, {
     entries: () => {
       const reviews = allReviews(db);
