@@ -31,8 +31,11 @@ COPY bin ./bin
 COPY migrations ./migrations
 COPY config ./config
 COPY fixtures/demo-mailbox ./fixtures/demo-mailbox
-ENV NODE_ENV=production DATA_DIR=/data CONFIG_DIR=/app/config DEMO_MAILBOX=/app/fixtures/demo-mailbox
+ENV NODE_ENV=production DATA_DIR=/data CONFIG_DIR=/app/config DEMO_MAILBOX=/app/fixtures/demo-mailbox WEB_HOST=0.0.0.0 WEB_PORT=8080
 VOLUME ["/data"]
+# The organizers' console (run serves it because WEB_PORT is set). Publish it on the host's loopback only, behind
+# nginx with TLS: docker run -p 127.0.0.1:8080:8080 … (README, "The organizers' console").
+EXPOSE 8080
 USER contest
 # Healthy while the last good poll is recent (STALE_AFTER_MINUTES) and the login works.
 HEALTHCHECK --interval=5m --timeout=30s --start-period=2m --retries=2 \

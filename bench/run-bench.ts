@@ -181,6 +181,10 @@ try {
     }
   }
 
+  // The organizers' console: latency with 10,000 entries and its addition to the worker's memory (bench/console-bench.ts).
+  say('console: 10,000 entries, autocannon against the worker with WEB_PORT set');
+  execFileSync(process.execPath, ['--import', 'tsx', 'bench/console-bench.ts', '--no-build'], { cwd: root, stdio: 'inherit' });
+
   const cpu = os.cpus();
   const findings: BenchFindings = {
     date: new Date().toISOString().slice(0, 10),

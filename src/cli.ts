@@ -10,6 +10,8 @@ import { reconcileCommand } from './commands/reconcile-command.ts';
 import { repliesCommand } from './commands/replies-command.ts';
 import { reprocessCommand } from './commands/reprocess-command.ts';
 import { runCommand } from './commands/run-command.ts';
+import { serveCommand, withConsole } from './commands/serve-command.ts';
+import { userCommand } from './commands/user-command.ts';
 import { statusCommand } from './commands/status-command.ts';
 import { unitsCommand } from './commands/units-command.ts';
 import { langOf, loadConfig, type AppConfig } from './config.ts';
@@ -40,7 +42,9 @@ function checkedLang(requested: string | undefined): Lang {
 
 /** Every command but `migrate` (which runs before anything is opened), each in its own file under commands/. */
 const commands: Record<string, Command> = {
-  run: runCommand,
+  run: withConsole(runCommand),
+  serve: serveCommand,
+  user: userCommand,
   poll: pollCommand,
   reconcile: reconcileCommand,
   import: importCommand,

@@ -1,9 +1,10 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from './setup/net-util.ts';
 
 const run = promisify(execFile);
 
@@ -75,8 +76,26 @@ describe('the Docker image, without a Docker engine', () => {
     const cmd = jsonArray('CMD');
     const e: Record<string, string> = { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env() };
     expect(e.DATA_DIR).toBe(data);
-    const started = await run(bin!, [...entry, ...cmd], { cwd: app, env: e, timeout: 120_000 });
-    expect(started.stdout).toMatch(/演示：新 22 封/);
+    // The image serves the console on the port it EXPOSEs; here on a free loopback port instead (as `docker run -e`
+    // would override it), and the demo keeps serving until it is stopped.
+    const exposed = /^EXPOSE\s+(\d+)\s*$/m.exec(dockerfile);
+    expect(exposed, 'the image EXPOSEs the console').not.toBeNull();
+    expect(e.WEB_PORT).toBe(exposed![1]);
+    expect(e.WEB_HOST).toBe('0.0.0.0');
+    const port = await freePort();
+    const child = spawn(bin!, [...entry, ...cmd], { cwd: app, env: { ...e, WEB_PORT: String(port), WEB_HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr!.on('data', (d: Buffer) => { stdout += d.toString(); });
+    const deadline = Date.now() + 120_000;
+    while (!/演示账号：demo \/ \S+/.test(stdout) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 200));
+    expect(stdout).toMatch(/演示：新 22 封/);
+    expect(stdout).toMatch(/演示账号：demo \/ \S+/);
+    const login = await fetch(`http://127.0.0.1:${port}/login`);
+    expect(login.status).toBe(200);
+    expect(await login.text()).toContain('登录');
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
 
     const health = /HEALTHCHECK[\s\S]*?CMD\s+(\[.*\])/.exec(dockerfile)![1]!;
     const [hbin, ...hargs] = (JSON.parse(health) as string[]).map(inApp);

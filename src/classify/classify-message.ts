@@ -13,7 +13,7 @@ export interface Classification {
   problems: Problem[];
 }
 
-const DOCUMENT_EXT = new Set(['docx', 'doc', 'wps', 'xlsx', 'xls', 'et', 'csv', 'pdf', 'odt', 'ods', 'rtf', 'eml']);
+const DOCUMENT_EXT = new Set(['docx', 'doc', 'docm', 'wps', 'xlsx', 'xls', 'xlsm', 'et', 'csv', 'pdf', 'odt', 'ods', 'rtf', 'eml']);
 const SUMMARY_HINT = /汇总|推荐表|推荐作品|报送|定向征集/;
 const FORM_NAME_HINT = /登记表|报名表|参赛|最美\s*in\s*温州|作品/i;
 

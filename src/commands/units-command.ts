@@ -3,12 +3,12 @@ import type { App } from '../app.ts';
 import { localStamp } from '../domain/contest-calendar.ts';
 import { unitProgress } from '../entries/unit-progress.ts';
 import { AppError } from '../errors.ts';
-import { unitContacts } from '../exports/unit-contacts.ts';
 import { messages } from '../i18n/catalogue.ts';
 import type { Messages } from '../i18n/messages-zh.ts';
+import { mapUnitSpelling } from '../pipeline/map-unit-alias.ts';
 import { maskPhone } from '../privacy.ts';
-import { reprocessAll } from '../pipeline/reprocess.ts';
-import { addUnitAlias, listUnitAliases, removeUnitAlias } from '../store/units-repo.ts';
+import { latestUnitContacts } from '../store/summary-contacts-repo.ts';
+import { listUnitAliases, removeUnitAlias } from '../store/units-repo.ts';
 import { unitKey } from '../validate/unit-match.ts';
 
 /** Pads for a terminal, where a Chinese character takes two columns. */
@@ -20,7 +20,7 @@ function pad(text: string, columns: number): string {
 /** Each unit on a line: its progress, state, new-employment works and contact (the phone masked on a terminal). */
 function progressTable(app: App, m: Messages): string {
   const report = unitProgress(app.db, app.config.contest, listUnitAliases(app.db));
-  const contacts = unitContacts(app.db);
+  const contacts = latestUnitContacts(app.db);
   const lines = report.units.map((u) => {
     const ne = u.newEmployment ? `  ${m.newEmployment} ${u.newEmployment.counted}/${u.newEmployment.quota}${u.newEmployment.met ? ' ✓' : ''}` : '';
     const state = u.silent ? 'silent' : u.met ? 'met' : 'behind';
@@ -51,15 +51,14 @@ export async function unitsCommand(app: App, args: string[]): Promise<number> {
   if (action === 'add') {
     const [alias, unit] = positionals;
     if (!alias || !unit) throw new AppError('usage', m.unitsUsage);
-    const target = app.config.contest.units.find((u) => u.name === unit) ?? app.config.contest.units.find((u) => unitKey(u.name) === unitKey(unit));
-    if (!target) {
+    // The unit named first, in the operator's language; then the mapping as the console does it.
+    if (!app.config.contest.units.some((u) => u.name === unit || unitKey(u.name) === unitKey(unit))) {
       throw new AppError('usage', m.notAUnit(unit, app.config.contest.units.map((u) => u.name).join('、')));
     }
-    addUnitAlias(app.db, alias, target.name, app.clock());
-    console.log(m.aliasAdded(alias, target.name));
-    if (values.reprocess) {
-      const r = await reprocessAll(app.deps, app.clock);
-      console.log(m.reprocessedAfterAlias(r.reprocessed, r.changed));
+    const r = await mapUnitSpelling(app.deps, app.clock, alias, unit, { reprocess: values.reprocess });
+    console.log(m.aliasAdded(r.alias, r.unit));
+    if (r.reprocessed) {
+      console.log(m.reprocessedAfterAlias(r.reprocessed.reprocessed, r.reprocessed.changed));
     } else {
       console.log(m.reprocessHint);
     }

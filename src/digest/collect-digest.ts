@@ -1,12 +1,13 @@
 import type { ContestConfig } from '../config.ts';
 import { dayRange } from '../domain/contest-calendar.ts';
+import { noteLine } from '../domain/work-review.ts';
 import { ENTRY_STATES, entryState, type EntryState } from '../domain/entry-state.ts';
 import { classOf, ofClass } from '../domain/problem-class.ts';
 import { progressUntil, unitOf, unitRows } from '../exports/collect-exports.ts';
-import { unitContacts } from '../exports/unit-contacts.ts';
 import type { Db } from '../store/db.ts';
 import { entriesReceivedBefore, type EntrySummary } from '../store/entries-repo.ts';
 import { messagesReceivedBefore, type MessageSummary } from '../store/messages-repo.ts';
+import { latestUnitContacts } from '../store/summary-contacts-repo.ts';
 import {
   cappedSenders, countDropped, countRepliesSent, countWaitingToSend, outboxIssues, replyStatusByMessage, type OutboxStatus,
 } from '../store/outbox-repo.ts';
@@ -44,7 +45,8 @@ function waitingItems(messages: MessageSummary[], entries: Stated[], replies: Ma
     if (e.state !== 'needs_fix') continue;
     items.push({
       messageId: e.messageId, entryId: e.id, receivedAt: e.receivedAt, sender: byId.get(e.messageId)?.from ?? null, title: e.title,
-      authors: e.authors, phone: e.phone, problems: mustFix(e.problems), reply: replies.get(e.messageId) ?? null,
+      authors: e.authors, phone: e.phone, problems: [...mustFix(e.problems), ...(e.review.note ? [noteLine(e.review.note)] : [])],
+      reply: replies.get(e.messageId) ?? null,
     });
   }
   // Mails with no readable form (no form, an unreadable file …), unless the sender has since sent one that was fine.
@@ -78,8 +80,13 @@ function personItems(messages: MessageSummary[], entries: Stated[], contest: Con
   const ofOrganizers = (problems: MessageSummary['problems'], id: number): PersonReason[] => problems
     .filter((p) => classOf(p, contest.problemClasses) === 'organizers' && p.code !== 'duplicate_work')
     .map((p) => ({ text: p.message, todo: say.todoFor(p, id) }));
+  // A work a person has checked (已核对) or decided about in the console needs nobody any more; nor does a mail
+  // whose every work has been.
+  const looked = new Map<number, boolean>();
+  for (const e of entries) looked.set(e.messageId, (looked.get(e.messageId) ?? true) && !!(e.review.checkedBy || e.review.decision));
   for (const m of messages) {
     if (m.kind === 'automated' || m.kind === 'not_contest') continue;
+    if (looked.get(m.id)) continue;
     const reasons = ofOrganizers(m.problems, m.id);
     if (m.status === 'unfetchable') reasons.push({ text: say.REASON_UNFETCHABLE(m.error), todo: say.TODO_UNFETCHABLE(m.id) });
     if (m.status === 'quarantined') reasons.push({ text: say.REASON_QUARANTINED(m.error), todo: say.TODO_QUARANTINED(m.id) });
@@ -89,11 +96,13 @@ function personItems(messages: MessageSummary[], entries: Stated[], contest: Con
   }
   for (const e of entries) {
     const m = byId.get(e.messageId);
-    if (!m) continue;
+    if (!m || e.review.checkedBy || e.review.decision) continue;
     const reasons = e.state === 'with_organizers' ? ofOrganizers(e.problems, m.id) : [];
     if (e.state === 'duplicate' && e.duplicateOf != null) {
       reasons.push({ text: say.REASON_DUPLICATE(e.duplicateOf), todo: say.todoFor({ code: 'duplicate_work' }, m.id) });
     }
+    // A note travels with an item that needs a person; it does not make one.
+    if (reasons.length && e.review.note) reasons.push({ text: noteLine(e.review.note), todo: '' });
     if (reasons.length) add(m, e.id, e.title, reasons);
   }
   // The console's page: the work's own when one work is the whole matter, else the mail's.
@@ -113,7 +122,7 @@ export function readDigestData(db: Db, contest: ContestConfig, date: string, opt
   const current = all.filter((e) => e.state !== 'superseded');
   const ofDay = <T extends { receivedAt: string }>(list: T[]) => list.filter((x) => x.receivedAt >= from);
   const replies = replyStatusByMessage(db);
-  const { units, unknown } = unitRows(progressUntil(db, contest, until), unitContacts(db));
+  const { units, unknown } = unitRows(progressUntil(db, contest, until), latestUnitContacts(db));
   const byState = Object.fromEntries(ENTRY_STATES.map((s) => [s, 0])) as Record<EntryState, number>;
   for (const e of all) byState[e.state] += 1;
   const newWorks: NewWork[] = ofDay(current).map((e) => ({

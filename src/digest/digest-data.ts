@@ -36,7 +36,7 @@ export interface WaitingItem {
 /** Why a person must look, and what to do about it. */
 export interface PersonReason {
   text: string;
-  /** What to do, in a sentence an organizer can follow. */
+  /** What to do, in a sentence an organizer can follow ('' for a note that only travels with the item). */
   todo: string;
 }
 

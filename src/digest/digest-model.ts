@@ -65,7 +65,7 @@ export interface DigestView {
   footer: string;
 }
 
-export function unitState(u: UnitRow): UnitState {
+export function unitState(u: Pick<UnitRow, 'counted' | 'quota' | 'silent'>): UnitState {
   if (u.counted >= u.quota) return 'met';
   return u.silent ? 'silent' : 'behind';
 }

@@ -21,7 +21,7 @@ const LIST_MAX = 30;
 
 const STATE_MARK_COLOR: Record<string, string> = {
   registered: '#2e7d32', merged: '#2e7d32', needs_fix: '#b45309', ineligible: '#6b7280', with_organizers: '#2f6fb3', duplicate: '#2f6fb3',
-  superseded: '#6b7280',
+  superseded: '#6b7280', excluded: '#6b7280',
 };
 
 function deadlineLine(data: DigestData): string {
@@ -58,7 +58,7 @@ function personItem(p: PersonItem, tz: string): Item {
   const title = p.title ? titled(p.title) : clean(p.subject, 80) ? [mail(p.subject, 80)] : [ours('（无标题）')];
   return {
     title, ref: ref(p.messageId, p.entryId, p.receivedAt, tz), who: clean(p.sender, 80) ? [[mail(p.sender, 80)]] : [],
-    points: p.reasons.slice(0, 6).flatMap((r) => [[mail(r.text, 200)], [{ text: '处理：', bold: true }, ours(r.todo)]]),
+    points: p.reasons.slice(0, 6).flatMap((r) => [[mail(r.text, 200)], ...(r.todo ? [[{ text: '处理：', bold: true }, ours(r.todo)]] : [])]),
     footnote: p.link ? [ours('打开：'), { text: p.link, href: p.link }] : [ours(`在 contest-intake 中为邮件 #${p.messageId}${p.entryId ? `、作品 #${p.entryId}` : ''}`)],
   };
 }

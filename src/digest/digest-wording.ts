@@ -39,6 +39,7 @@ export const STATE_LEGEND: Record<EntryState, string> = {
   with_organizers: '需要工作人员人工核对',
   duplicate: '同一抖音作品已由他人或其他单位报送',
   superseded: '同一投稿人后来发送了新版本，以新版本为准',
+  excluded: '组织者在管理页面排除，不计入作品',
 };
 
-export const STATE_ORDER: readonly EntryState[] = ['registered', 'merged', 'needs_fix', 'ineligible', 'with_organizers', 'duplicate', 'superseded'];
+export const STATE_ORDER: readonly EntryState[] = ['registered', 'merged', 'needs_fix', 'ineligible', 'with_organizers', 'duplicate', 'excluded', 'superseded'];

@@ -4,15 +4,11 @@
  * local day, the deadline is a local day. Days are written YYYY-MM-DD. No date library: Intl knows the zone rules.
  */
 
-type FormatUse = 'wall' | 'day' | 'stamp' | 'human';
+type FormatUse = 'wall';
 
 const FORMAT_OPTIONS: Record<FormatUse, [string, Intl.DateTimeFormatOptions]> = {
   // Every field as digits: the zone's offset is read from these.
   wall: ['en-US', { hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }],
-  // en-CA writes YYYY-MM-DD.
-  day: ['en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }],
-  stamp: ['en-CA', { hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }],
-  human: ['en-US', { hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' }],
 };
 
 // Building a DateTimeFormat costs far more than using one (localDay runs several times per message): one per use
@@ -40,6 +36,32 @@ function zoneOffsetMs(at: Date, timeZone: string): number {
   const wall = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
   return wall - Math.floor(at.getTime() / 1000) * 1000;
 }
+
+/**
+ * The zone's offset at an instant, asked of Intl once per quarter hour of time: zones' offsets and their changes
+ * fall on quarter hours, and a table of works writes a date per row (formatToParts costs microseconds each).
+ */
+const QUARTER_HOUR = 15 * 60_000;
+const offsets = new Map<string, Map<number, number>>();
+function offsetAt(at: Date, timeZone: string): number {
+  let zone = offsets.get(timeZone);
+  if (!zone) offsets.set(timeZone, (zone = new Map()));
+  const bucket = Math.floor(at.getTime() / QUARTER_HOUR);
+  let offset = zone.get(bucket);
+  if (offset === undefined) {
+    offset = zoneOffsetMs(new Date(bucket * QUARTER_HOUR), timeZone);
+    if (zone.size > 10_000) zone.clear();
+    zone.set(bucket, offset);
+  }
+  return offset;
+}
+
+/** The wall clock in the zone at an instant, as the UTC fields of a Date. */
+function wallClock(at: Date, timeZone: string): Date {
+  return new Date(at.getTime() + offsetAt(at, timeZone));
+}
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 /** The instant local midnight starts the given day (YYYY-MM-DD, with day overflow allowed) in the zone. */
 function startOfLocalDay(year: number, month: number, day: number, timeZone: string): Date {
@@ -87,7 +109,7 @@ export function dayRange(day: string, timeZone: string): { start: Date; end: Dat
 
 /** The local day (YYYY-MM-DD) an instant falls on in the zone. */
 export function localDay(at: Date, timeZone: string): string {
-  return format('day', timeZone).format(at);
+  return wallClock(at, timeZone).toISOString().slice(0, 10);
 }
 
 /** The day a morning digest reports on: the local day before `now`. */
@@ -119,8 +141,8 @@ export function isIsoDay(value: string): boolean {
 
 /** 2024年9月26日 08:15, in the contest's zone, for sentences addressed to people. */
 export function formatLocalDateTime(at: Date, timeZone: string): string {
-  const get = partsOf('human', at, timeZone);
-  return `${get('year')}年${get('month')}月${get('day')}日 ${get('hour')}:${get('minute')}`;
+  const w = wallClock(at, timeZone);
+  return `${w.getUTCFullYear()}年${w.getUTCMonth() + 1}月${w.getUTCDate()}日 ${pad2(w.getUTCHours())}:${pad2(w.getUTCMinutes())}`;
 }
 
 /** 2024-09-25 → 2024年9月25日. */
@@ -133,8 +155,7 @@ export function formatIsoDate(isoDate: string): string {
 export function localStamp(at: Date | string, timeZone: string): string {
   const d = typeof at === 'string' ? new Date(at) : at;
   if (Number.isNaN(d.getTime())) return '';
-  const get = partsOf('stamp', d, timeZone);
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+  return wallClock(d, timeZone).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];

@@ -25,6 +25,8 @@ export interface EntryDraft {
   recommender: string | null;
   /** Address of the original sender when the form came inside a forwarded mail. */
   forwardedFrom: string | null;
+  /** The summary's 联系人 and 联系方式 (phone normalized when it reads as one); null for a registration form. */
+  contact?: { name: string | null; phone: string | null } | null;
   source: FormSource;
   /** The extracted values, untouched, for the organizers and for export. */
   raw: Record<string, string>;

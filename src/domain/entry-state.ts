@@ -8,11 +8,12 @@ import type { Problem } from './problem.ts';
  * duplicate, superseded); this says what it means: a late work is not "waiting for a fix" but cannot take part, and
  * a work whose only problem is advice (the subject line) is registered.
  */
-export const ENTRY_STATES = ['registered', 'merged', 'needs_fix', 'ineligible', 'with_organizers', 'duplicate', 'superseded'] as const;
+export const ENTRY_STATES = ['registered', 'merged', 'needs_fix', 'ineligible', 'with_organizers', 'duplicate', 'superseded', 'excluded'] as const;
 export type EntryState = (typeof ENTRY_STATES)[number];
 
 export interface StatedEntry {
-  status: EntryStatus;
+  /** As recorded, or as the organizers' decisions in the console make it (reviewed_entries): 'excluded' never counts. */
+  status: EntryStatus | 'excluded';
   merged: boolean;
   problems: readonly Pick<Problem, 'code'>[];
 }
@@ -21,6 +22,8 @@ export function entryState(e: StatedEntry, classes: ProblemClasses): EntryState 
   switch (e.status) {
     case 'valid': return 'registered';
     case 'superseded': return 'superseded';
+    // An organizer excluded it in the console. (One accepted is read as valid, its problems cleared.)
+    case 'excluded': return 'excluded';
     // The work's other legitimate channel (the author and the unit both sent it): one work, registered once.
     case 'duplicate': return e.merged ? 'merged' : 'duplicate';
     case 'problems': {

@@ -8,4 +8,6 @@ export interface FormSource {
   format: 'docx' | 'xlsx' | 'doc' | 'wps' | 'xls' | 'et' | 'csv' | 'odt' | 'ods' | 'rtf' | 'pdf' | 'body-text' | 'body-html';
   /** Set when the form came inside a forwarded mail (attached message/rfc822): the original sender. */
   forwardedFrom?: Address | null;
+  /** That forwarded mail's own subject: the one its sender wrote for this work, not the forwarding unit's. */
+  forwardedSubject?: string;
 }

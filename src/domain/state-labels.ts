@@ -9,13 +9,13 @@ export const MESSAGE_STATUS_LABELS: Record<string, string> = {
 };
 
 export const ENTRY_STATUS_LABELS: Record<string, string> = {
-  valid: '有效', problems: '待补充', duplicate: '重复报送', superseded: '已被新版本替代',
+  valid: '有效', problems: '待补充', duplicate: '重复报送', superseded: '已被新版本替代', excluded: '已排除',
 };
 
 /** What a work's state (domain/entry-state.ts) is called wherever people read it. */
 export const ENTRY_STATE_LABELS: Record<string, string> = {
   registered: '已登记', merged: '已合并（同一作品的另一渠道）', needs_fix: '未登记，需补充', ineligible: '无法参赛',
-  with_organizers: '转人工核对', duplicate: '重复报送', superseded: '已被新版本替代',
+  with_organizers: '转人工核对', duplicate: '重复报送', superseded: '已被新版本替代', excluded: '组织者已排除',
 };
 
 export const REPLY_LABELS: Record<string, string> = {

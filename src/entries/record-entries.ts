@@ -5,6 +5,7 @@ import {
   addWorkKeys, deleteEntries, emptyWorkKeys, entryIdsOfMessage, listEntries, requireTransaction, writeEntry, type StoredEntry,
 } from '../store/entries-repo.ts';
 import { videoLinkOf } from '../store/short-links-repo.ts';
+import { deleteSummaryContact, recordSummaryContact } from '../store/summary-contacts-repo.ts';
 import { partyOf } from '../validate/resolve-works.ts';
 import { unitKey } from '../validate/unit-match.ts';
 import { resolveWorksAround } from './resolve-works.ts';
@@ -59,6 +60,10 @@ export function recordEntries(db: Db, input: RecordEntriesInput, now: Date): Sto
       status: draft.problems.length ? 'problems' : 'valid', keyLinks: withResolvedLinks(db, draft.links),
     });
   });
+  // The summary's header (its unit's contact) is stored with its rows, and goes with them.
+  const contact = input.drafts.find((d) => d.contact)?.contact ?? null;
+  const unitText = input.unitText ?? input.drafts.find((d) => d.recommender)?.recommender ?? null;
+  recordSummaryContact(db, { messageId: input.messageId, unitName: input.unitName, unitText, contact, receivedAt: input.receivedAt });
   const dropped = entryIdsOfMessage(db, input.messageId, input.drafts.length);
   addWorkKeys(db, keys, dropped);
   deleteEntries(db, dropped);
@@ -74,5 +79,6 @@ export function deleteEntriesOfMessage(db: Db, messageId: number): void {
   const keys = emptyWorkKeys();
   addWorkKeys(db, keys, ids);
   deleteEntries(db, ids);
+  deleteSummaryContact(db, messageId);
   resolveWorksAround(db, keys);
 }

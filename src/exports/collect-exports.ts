@@ -1,6 +1,7 @@
 import type { ContestConfig } from '../config.ts';
 import { entryState } from '../domain/entry-state.ts';
 import { unitProgress } from '../entries/unit-progress.ts';
+import { reviewLines } from '../domain/work-review.ts';
 import type { Db } from '../store/db.ts';
 import { entriesReceivedBefore, type EntrySummary } from '../store/entries-repo.ts';
 import { messagesReceivedBefore } from '../store/messages-repo.ts';
@@ -9,7 +10,7 @@ import { listUnitAliases } from '../store/units-repo.ts';
 import { unitKey } from '../validate/unit-match.ts';
 import type { UnitProgressReport } from '../validate/unit-progress.ts';
 import type { ExportData, ExportEntry, ExportMessage, JudgingSetup, UnitExportData, UnitRow, UnknownUnitRow } from './export-data.ts';
-import { unitContacts, type UnitContact } from './unit-contacts.ts';
+import { latestUnitContacts, type UnitContact } from '../store/summary-contacts-repo.ts';
 
 /**
  * Everything for `export --format xlsx|csv` and the digest's attachment, as plain data (export-data.ts): the
@@ -53,7 +54,7 @@ function exportEntries(db: Db, contest: ContestConfig, until: string): ExportEnt
     occupationUnit: [e.occupation, e.unitText].filter((v): v is string => !!v && v.trim() !== '').filter((v, i, a) => a.indexOf(v) === i).join('/') || null,
     link: e.primaryLink, phone: e.phone, address: e.address, intro: e.intro, status: e.status, state: entryState(e, contest.problemClasses),
     problems: e.problems.map((p) => p.message), unit: unitOf(e), recommendedByUnit: e.recommendedByUnit, sourceRow: e.sourceRow,
-    newEmployment: e.newEmployment, receivedAt: e.receivedAt, sender: byId.get(e.messageId)?.from ?? null,
+    newEmployment: e.newEmployment, receivedAt: e.receivedAt, sender: byId.get(e.messageId)?.from ?? null, review: reviewLines(e.review),
   }));
 }
 
@@ -71,7 +72,7 @@ export function readExportData(db: Db, contest: ContestConfig, now: Date): Expor
     generatedAt: now.toISOString(),
     contact: { mailbox: contest.mailbox, name: contest.contact?.name ?? null, phone: contest.contact?.phone ?? null },
     entries: exportEntries(db, contest, until),
-    units: unitRows(progressUntil(db, contest, until), unitContacts(db)).units,
+    units: unitRows(progressUntil(db, contest, until), latestUnitContacts(db)).units,
     messages: exported,
     judging: judgingSetup(contest),
   };
@@ -86,7 +87,7 @@ export function findUnit(db: Db, contest: ContestConfig, name: string): string |
 
 /** The rows one unit sent (its summaries, the registrations it forwarded), for `export --unit`. */
 export function readUnitExport(db: Db, contest: ContestConfig, unit: string, now: Date): UnitExportData {
-  const c = unitContacts(db).get(unit);
+  const c = latestUnitContacts(db).get(unit);
   return {
     contestName: contest.name,
     timezone: contest.timezone,

@@ -12,7 +12,7 @@ import { texts } from './workbook-kit.ts';
 
 export const CSV_COLUMNS = [
   '序号', '作品题目', '作者姓名', '职业/单位', '作品链接', '手机号码', '通讯地址', '作品简介', '新就业群体', '推荐单位', '登记状态', '问题',
-  '收到时间', '发件人', '条目编号',
+  '收到时间', '发件人', '条目编号', '核对与备注',
 ];
 
 function field(value: string | number): string {
@@ -27,7 +27,7 @@ export function renderEntriesCsv(data: ExportData, opts: { maskPhones?: boolean 
     lines.push([
       i + 1, t.text(e.title), t.text(e.authors.join('、')), t.text(e.occupationUnit), t.text(e.link), t.phone(e.phone), t.address(e.address),
       t.text(e.intro), e.newEmployment ? '是' : '', t.text(e.unit) || '个人', label(ENTRY_STATE_LABELS, e.state), t.text(e.problems.join('；')),
-      localStamp(e.receivedAt, data.timezone), t.text(e.sender), e.id,
+      localStamp(e.receivedAt, data.timezone), t.text(e.sender), e.id, t.text(e.review.join('；')),
     ].map(field).join(','));
   });
   return `\ufeff${lines.join('\r\n')}\r\n`;

@@ -1,7 +1,6 @@
 import type { EntryStatus } from '../domain/entry-draft.ts';
 import type { EntryState } from '../domain/entry-state.ts';
 import type { OutboxStatus } from '../store/outbox-repo.ts';
-import type { UnitContact } from './unit-contacts.ts';
 
 /**
  * The plain data the exports (and the digest's units and workbook) are rendered from, filled by
@@ -23,7 +22,7 @@ export interface UnitRow {
   /** County offices: new-employment works before the category's date. */
   newEmployment: { quota: number; before: string; counted: number; met: boolean } | null;
   /** 联系人 / 联系方式 from the unit's latest summary form, if any. */
-  contact: UnitContact | null;
+  contact: { name: string | null; phone: string | null } | null;
 }
 
 export interface UnknownUnitRow {
@@ -44,10 +43,13 @@ export interface ExportEntry {
   phone: string | null;
   address: string | null;
   intro: string | null;
-  status: EntryStatus;
-  /** What the status means for people, by the classes of its problems (已登记, 无法参赛 …). */
+  /** As the organizers' decisions make it: 'excluded' never counts. */
+  status: EntryStatus | 'excluded';
+  /** What the status means for people, by the classes of its problems (已登记, 无法参赛, 已排除 …). */
   state: EntryState;
   problems: string[];
+  /** What people did in the console: accepted/excluded with the reason, 已核对, the latest note. */
+  review: string[];
   /** The unit credited or recommending. */
   unit: string | null;
   /** The configured unit that sent the row (its summary, or a registration it forwarded). */
@@ -96,7 +98,7 @@ export interface UnitExportData {
   timezone: string;
   generatedAt: string;
   unit: string;
-  contact: UnitContact | null;
+  contact: { name: string | null; phone: string | null } | null;
   /** The current rows the unit sent, in the order it sent them. */
   entries: ExportEntry[];
 }

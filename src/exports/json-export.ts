@@ -5,8 +5,10 @@ import { entryState, type EntryState } from '../domain/entry-state.ts';
 import type { ProblemClasses } from '../domain/problem-class.ts';
 import { unitProgress } from '../entries/unit-progress.ts';
 import type { Db } from '../store/db.ts';
+import { allReviews } from '../store/review-repo.ts';
 import { listEntries, type StoredEntry } from '../store/entries-repo.ts';
 import { iterateMessages, type MessageRow } from '../store/messages-repo.ts';
+import { latestUnitContacts, type UnitContact } from '../store/summary-contacts-repo.ts';
 import { listUnitAliases } from '../store/units-repo.ts';
 import type { UnitProgressReport } from '../validate/unit-progress.ts';
 
@@ -82,9 +84,44 @@ export interface ExportedEntry {
   supersedes: number | null;
   newEmployment: boolean;
   receivedAt: string;
+  /** What organizers did in the console; the fields above stay as extracted from the form. */
+  review?: ExportedReview;
 }
 
-export function exportedEntry(e: StoredEntry, classes: ProblemClasses): ExportedEntry {
+export interface ExportedReview {
+  checked: { by: string; at: string } | null;
+  decision: { decision: string; reason: string | null; by: string | null; at: string | null } | null;
+  corrections: { field: string; value: string; extracted: unknown; by: string; at: string }[];
+  notes: { text: string; by: string; at: string }[];
+}
+
+type Reviews = ReturnType<typeof allReviews>;
+
+function exportedReview(e: StoredEntry, r: NonNullable<ReturnType<Reviews['get']>>): ExportedReview {
+  const extracted: Record<string, unknown> = {
+    title: e.title, authors: e.authors, occupation: e.occupation, unit: e.unit, link: e.links[0] ?? null, phone: e.phone, address: e.address, intro: e.intro,
+  };
+  const rv = r.review;
+  return {
+    checked: rv?.checkedBy && rv.checkedAt ? { by: rv.checkedBy, at: rv.checkedAt } : null,
+    decision: rv?.decision ? { decision: rv.decision, reason: rv.decisionReason, by: rv.decidedBy, at: rv.decidedAt } : null,
+    corrections: r.corrections.map((c) => ({
+      field: c.field, value: c.field === 'authors' ? (JSON.parse(c.value) as string[]).join('、') : c.value, extracted: extracted[c.field], by: c.correctedBy, at: c.correctedAt,
+    })),
+    notes: r.notes.map((n) => ({ text: n.text, by: n.author, at: n.createdAt })),
+  };
+}
+
+/** The state people read: the record's, as an organizer's decision in the console makes it (excluded, or accepted). */
+function stateOf(e: StoredEntry, classes: ProblemClasses, decision: string | null | undefined): EntryState {
+  if (e.status === 'superseded') return 'superseded';
+  if (decision === 'excluded') return 'excluded';
+  if (decision === 'accepted' && e.status === 'problems') return 'registered';
+  return entryState(e, classes);
+}
+
+export function exportedEntry(e: StoredEntry, classes: ProblemClasses, reviews?: Reviews): ExportedEntry {
+  const review = reviews?.get(e.id);
   return {
     id: e.id,
     title: e.title,
@@ -96,7 +133,7 @@ export function exportedEntry(e: StoredEntry, classes: ProblemClasses): Exported
     address: e.address,
     intro: e.intro,
     status: e.status,
-    state: entryState(e, classes),
+    state: stateOf(e, classes, review?.review?.decision),
     problems: e.problems.map((p) => ({ code: p.code, ...(p.field ? { field: p.field } : {}) })),
     source: { messageId: e.messageId, row: e.sourceRow, form: e.form, sender: e.sender, forwardedFrom: e.forwardedFrom },
     recommendedBy: e.creditedUnit ?? e.recommendedByUnit,
@@ -104,16 +141,23 @@ export function exportedEntry(e: StoredEntry, classes: ProblemClasses): Exported
     supersedes: e.supersedes,
     newEmployment: e.newEmployment,
     receivedAt: e.receivedAt,
+    ...(review ? { review: exportedReview(e, review) } : {}),
   };
 }
 
-export function exportedUnits(report: UnitProgressReport): { units: unknown[]; unknown: unknown[] } {
+/** A unit's contact as its latest summary form gives it; the phone in full (this is the organizers' export). */
+function exportedContact(c: UnitContact | undefined): { name: string | null; phone: string | null; messageId: number; receivedAt: string } | null {
+  return c ? { name: c.name, phone: c.phone, messageId: c.messageId, receivedAt: c.receivedAt } : null;
+}
+
+export function exportedUnits(report: UnitProgressReport, contacts: ReadonlyMap<string, UnitContact> = new Map()): { units: unknown[]; unknown: unknown[] } {
   return {
     units: report.units.map((u) => ({
       name: u.name, category: u.category, categoryLabel: u.categoryLabel, quota: u.quota, counted: u.counted, met: u.met,
       silent: u.silent, received: u.received,
       ...(u.newEmployment ? { newEmployment: { counted: u.newEmployment.counted, quota: u.newEmployment.quota, before: u.newEmployment.before, met: u.newEmployment.met } } : {}),
       mayBelong: u.mayBelong,
+      contact: exportedContact(contacts.get(u.name)),
     })),
     unknown: report.unknown,
   };
@@ -122,9 +166,12 @@ export function exportedUnits(report: UnitProgressReport): { units: unknown[]; u
 /** The whole export: messages, then every entry (superseded versions included, as history), then units. */
 export async function writeFullJsonExport(db: Db, contest: ContestConfig, out: Writable): Promise<void> {
   const aliases = listUnitAliases(db);
-  const units = exportedUnits(unitProgress(db, contest, aliases));
+  const units = exportedUnits(unitProgress(db, contest, aliases), latestUnitContacts(db));
   await writeJsonExport(db, out, {
-    entries: () => listEntries(db, { includeSuperseded: true }).map((e) => exportedEntry(e, contest.problemClasses)),
+    entries: () => {
+      const reviews = allReviews(db);
+      return listEntries(db, { includeSuperseded: true }).map((e) => exportedEntry(e, contest.problemClasses, reviews));
+    },
     units: () => units.units,
     unknownUnits: () => units.unknown,
   });

@@ -32,7 +32,7 @@ function worksSheet(wb: ExcelJS.Workbook, data: ExportData, t: Texts): void {
       { header: '序号', width: 5 }, { header: '作品题目', width: 18 }, { header: '作者姓名', width: 10 }, { header: '职业/单位', width: 16 },
       { header: '作品链接', width: 29 }, { header: '手机号码', width: 13 }, { header: '通讯地址', width: 18 }, { header: '作品简介', width: 30 },
       { header: '新就业\n群体', width: 7 }, { header: '推荐单位', width: 13 }, { header: '登记状态', width: 10 }, { header: '问题', width: 26 },
-      { header: '收到时间', width: 11 }, { header: '发件人', width: 17 }, { header: '条目\n编号', width: 6 },
+      { header: '收到时间', width: 11 }, { header: '发件人', width: 17 }, { header: '条目\n编号', width: 6 }, { header: '核对与备注', width: 18 },
     ],
   });
   sheet.sheet.autoFilter = { from: { row: 3, column: 1 }, to: { row: 3, column: sheet.width } };
@@ -40,7 +40,7 @@ function worksSheet(wb: ExcelJS.Workbook, data: ExportData, t: Texts): void {
     sheet.addRow([
       i + 1, t.text(e.title), t.text(e.authors.join('、')), t.text(e.occupationUnit), linkCell(e.link, t), t.phone(e.phone),
       t.address(e.address), t.text(e.intro), e.newEmployment ? '是' : '', t.text(e.unit) || '个人', label(ENTRY_STATE_LABELS, e.state),
-      t.text(e.problems.join('\n')), localStamp(e.receivedAt, data.timezone).replace(' ', '\n'), t.text(e.sender), e.id,
+      t.text(e.problems.join('\n')), localStamp(e.receivedAt, data.timezone).replace(' ', '\n'), t.text(e.sender), e.id, t.text(e.review.join('\n')),
     ]);
   });
   sheet.commit();

@@ -68,10 +68,11 @@ async function readBody(parts: MailParts, ctx: ReadContext): Promise<ExtractedFo
 }
 
 /** Forms of one mail level in attachment order (a forwarded mail's forms where it was attached); issues go to `into`. */
-async function extractParts(parts: MailParts, ctx: ReadContext, depth: number, maxDepth: number, from: Address | null | undefined, into: Collected): Promise<ExtractedForm[]> {
+async function extractParts(parts: MailParts, ctx: ReadContext, depth: number, maxDepth: number, from: Address | null | undefined, into: Collected, subject?: string): Promise<ExtractedForm[]> {
   const mark = (forms: ExtractedForm[], fallback: Address | null | undefined) => forms.map((f) => {
     const forwardedFrom = from !== undefined ? from : fallback;
-    return forwardedFrom !== undefined ? { ...f, source: { ...f.source, forwardedFrom } } : f;
+    if (forwardedFrom === undefined) return f;
+    return { ...f, source: { ...f.source, forwardedFrom, ...(from !== undefined && subject !== undefined ? { forwardedSubject: subject } : {}) } };
   });
 
   const outcomes = await Promise.all(parts.attachments.map(async (a) => {
@@ -109,7 +110,7 @@ async function extractParts(parts: MailParts, ctx: ReadContext, depth: number, m
       html: fwd.html,
       attachments: fwd.attachments.map((x, i) => ({ ...x, partId: `${a.partId}.${i + 1}`, content: Buffer.from(x.content.buffer, x.content.byteOffset, x.content.byteLength) })),
     };
-    forms.push(...await extractParts(inner, ctx, depth + 1, maxDepth, fwd.from, into));
+    forms.push(...await extractParts(inner, ctx, depth + 1, maxDepth, fwd.from, into, fwd.subject));
   }
 
   // The body is read when nothing attached (or forwarded) held a filled-in form; it replaces empty templates.

@@ -14,6 +14,8 @@ export interface ExtractedRegistration {
 export interface SummaryRow {
   /** 1-based row number in the sheet or table, for the organizers. */
   row: number;
+  /** The row's 序号 as written, when the table has that column: how the sender refers to the row. */
+  index?: string;
   /** title, name (authors), unit (职业/单位), link, phone, and whatever else a column maps to. */
   fields: FormFields;
   /** Text of a new-employment column, when the unit added one. */

@@ -1,4 +1,5 @@
-import { OLE2_MAGIC, ole2StreamNames } from './ole2-directory.ts';
+import { identifyOle2, oldOfficeFile } from './legacy-office.ts';
+import { OLE2_MAGIC, ole2Summary, type Ole2Summary } from './ole2-directory.ts';
 import { inspectZip, readZipEntry, type ZipLimits, type ZipRejection } from './zip-guard.ts';
 
 /** What the bytes really are; an attachment's name and content type may both lie. */
@@ -60,20 +61,16 @@ export async function identifyDocument(bytes: Buffer, ext: string, contentType: 
     return { kind: 'archive' };
   }
   if (startsWith(bytes, OLE2_MAGIC)) {
-    let streams: string[];
+    let ole: Ole2Summary;
     try {
-      streams = ole2StreamNames(bytes);
+      ole = ole2Summary(bytes);
     } catch (err) {
       return { kind: 'corrupt', detail: `OLE2: ${(err as Error).message}` };
     }
-    if (streams.includes('EncryptedPackage')) return { kind: 'encrypted' };
-    if (streams.includes('WordDocument')) return { kind: 'doc' };
-    if (streams.includes('Workbook') || streams.includes('Book')) return { kind: 'xls' };
-    // Microsoft Works and old Kingsoft files: LibreOffice has import filters for them.
-    if (ext === 'wps') return { kind: 'doc' };
-    if (ext === 'et') return { kind: 'xls' };
-    return { kind: 'unknown', what: streams.includes('PowerPoint Document') ? 'ppt' : 'ole2' };
+    return identifyOle2(ole, ext);
   }
+  const legacy = oldOfficeFile(bytes);
+  if (legacy) return { kind: legacy };
   const pdfAt = head.indexOf('%PDF-');
   if (pdfAt >= 0 && pdfAt < 1024) return { kind: 'pdf' };
   if (startsWith(bytes, 'RIFF') && startsWith(bytes, 'WEBP', 8)) return { kind: 'image', type: 'webp' };

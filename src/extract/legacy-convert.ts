@@ -5,6 +5,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ownerAlive, ownerTag } from './work-owner.ts';
 
 /**
  * .doc, .wps, .xls, .et, .rtf, .odt, .ods (and OOXML files exceljs chokes on) go through LibreOffice headless.
@@ -154,17 +155,8 @@ function runSoffice(binary: string, args: string[], home: string, timeoutMs: num
   });
 }
 
-/** Work folders carry our pid, so that the ones a killed process left behind can be told from a live one's. */
+/** Work folders carry their owner (work-owner.ts), so that the ones a killed process left behind can be told from a live one's. */
 const WORK_PREFIX = 'contest-lo-';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 const swept = new Set<string>();
 
@@ -178,8 +170,8 @@ export async function sweepOrphanedWork(tempDir: string): Promise<string[]> {
   const removed: string[] = [];
   const names = await readdir(tempDir).catch(() => [] as string[]);
   for (const name of names) {
-    const m = /^contest-lo-(?:profile-)?(\d+)-/.exec(name);
-    if (!m || Number(m[1]) === process.pid || isAlive(Number(m[1]))) continue;
+    const m = /^contest-lo-(?:profile-)?(\d+(?:\.\d+)?)-/.exec(name);
+    if (!m || ownerAlive(m[1]!)) continue;
     await rm(path.join(tempDir, name), { recursive: true, force: true }).then(() => removed.push(name), () => undefined);
   }
   return removed;
@@ -195,7 +187,7 @@ export async function convertWithLibreOffice(bytes: Buffer, from: ConvertSource,
   const tempDir = opts.tempDir ?? tmpdir();
   await sweepOrphanedWork(tempDir);
   return slot(opts.concurrency ?? DEFAULTS.concurrency, async () => {
-    const work = await mkdtemp(path.join(tempDir, `${WORK_PREFIX}${process.pid}-`));
+    const work = await mkdtemp(path.join(tempDir, `${WORK_PREFIX}${ownerTag()}-`));
     try {
       const profile = path.join(work, 'profile');
       const outDir = path.join(work, 'out');
@@ -216,7 +208,7 @@ export async function convertWithLibreOffice(bytes: Buffer, from: ConvertSource,
       if (size > maxOutput) return { ok: false, reason: 'too_large', detail: `converted file ${size} bytes > ${maxOutput}`, ms };
       if (!template && !templates.has(binary) && !copying.has(binary)) {
         copying.add(binary);
-        const keep = await mkdtemp(path.join(tempDir, `${WORK_PREFIX}profile-${process.pid}-`));
+        const keep = await mkdtemp(path.join(tempDir, `${WORK_PREFIX}profile-${ownerTag()}-`));
         await cp(profile, keep, { recursive: true }).then(() => templates.set(binary, keep), () => rm(keep, { recursive: true, force: true }));
         copying.delete(binary);
       }

@@ -56,10 +56,11 @@ async function readOoxml(kind: 'docx' | 'xlsx', bytes: Buffer, ref: issue.Attach
   }
   const reply = await ctx.pool.run({ kind, bytes, zipLimits: ctx.zipLimits, labels: ctx.labels, source }, ctx.timeoutMs);
   if (reply.ok && 'forms' in reply) return { forms: reply.forms, issues: [] };
-  // A TypeError is the library tripping over a structure it did not expect (exceljs on some producers' files,
-  // mammoth on a docx without styles.xml), which LibreOffice rewrites into one it knows. Malformed XML or zip
-  // data is not worth a LibreOffice run.
-  if (roundTrip && !reply.ok && reply.reason === 'unreadable' && reply.errorName === 'TypeError') {
+  // A TypeError is the library tripping over a structure it did not expect (mammoth on a docx without styles.xml),
+  // which LibreOffice rewrites into one it knows. exceljs also refuses valid workbooks with errors of its own
+  // (Excel's unclosed <br> in a comment's drawing, producers' quirks): any error of exceljs gets the round trip.
+  // The zip itself was checked before; a limit (too_large) is not retried.
+  if (roundTrip && !reply.ok && reply.reason === 'unreadable' && (reply.errorName === 'TypeError' || kind === 'xlsx')) {
     const converted = await convertWithLibreOffice(bytes, kind, kind, ctx.libreOffice);
     if (converted.ok) return readOoxml(kind, converted.bytes, ref, source, ctx, false);
   }

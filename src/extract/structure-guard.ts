@@ -23,13 +23,16 @@ export interface StructureLimits {
 }
 
 /**
- * Measured (tests/hostile): a .docx at these limits (4 MB of XML, 5,000 rows or 10,000 paragraphs) and a sheet at
- * them (10,000 rows of 10 cells, or 8 MB of XML) each parse within a 64 MB worker heap in 1 to 4 s. Real forms are
- * a hundred times smaller; beyond the limits the cost grows past any worker's heap and time box.
+ * Measured (tests/hostile): a .docx at these limits (5,000 rows or 10,000 paragraphs) and a sheet at them (10,000
+ * rows of 10 cells) each parse within a 64 MB worker heap in 1 to 4 s. Real forms are a hundred times smaller;
+ * beyond the limits the cost grows past any worker's heap and time box. The XML itself may be larger than mammoth
+ * or exceljs could hold (LibreOffice's conversions of old .doc and .xls files are verbose): above 512 KB / 1 MB it
+ * is read as a stream (docx-stream.ts, xlsx-stream.ts), whose memory is what the grid limits keep, so these caps
+ * bound only the time spent inflating and scanning.
  */
 export const DEFAULT_STRUCTURE_LIMITS: StructureLimits = {
-  maxDocxXmlChars: 4 * 1024 * 1024,
-  maxSheetXmlChars: 8 * 1024 * 1024,
+  maxDocxXmlChars: 24 * 1024 * 1024,
+  maxSheetXmlChars: 48 * 1024 * 1024,
   maxTableRows: 5_000,
   maxTableDepth: 32,
   maxParagraphs: 10_000,

@@ -88,7 +88,8 @@ export function readSummaryTable(table: DocTable, labels: FormLabels): SummaryTa
     let useful = false;
     for (const [key, list] of values) {
       const text = list.join('\n');
-      if (key === 'index') continue;
+      // The 序号 the sender sees: kept to name the row in a problem, never a field of the work.
+      if (key === 'index') { if (text.length <= 12 && !text.includes('\n')) out.index = text; continue; }
       if (key === 'newEmployment') out.newEmployment = text;
       else if (key === 'recommender') context.push(`推荐单位：${text}`);
       else { out.fields[key] = text; useful = true; }

@@ -1,5 +1,7 @@
 import ExcelJS from 'exceljs';
 import { GRID_LIMITS, tidyText, type DocBlock, type DocContent, type TableCell, type TableRow } from './doc-content.ts';
+import { xlsxStreamContent } from './xlsx-stream.ts';
+import { zipEntrySizes } from './zip-guard.ts';
 
 function richText(value: unknown): string {
   if (value && typeof value === 'object' && 'richText' in value && Array.isArray(value.richText)) {
@@ -37,8 +39,21 @@ export function cellValueText(value: ExcelJS.CellValue, depth = 0): string {
   return '';
 }
 
+/**
+ * Above this much sheet XML (worksheets and shared strings), exceljs's whole workbook no longer fits a parse
+ * worker's heap: the sheets are read as a stream instead, into the same grids (xlsx-stream.ts).
+ */
+export const XLSX_STREAM_ABOVE_BYTES = 1024 * 1024;
+
 /** Every visible sheet as a grid; merged ranges share their top-left cell's text and id. Runs inside a parse worker. */
 export async function xlsxContent(bytes: Buffer): Promise<DocContent> {
+  let sheetBytes = 0;
+  for (const [name, size] of await zipEntrySizes(bytes)) if (/^xl\/(worksheets\/[^/]+\.xml|sharedStrings\.xml)$/.test(name)) sheetBytes += size;
+  return sheetBytes > XLSX_STREAM_ABOVE_BYTES ? xlsxStreamContent(bytes) : xlsxWorkbookContent(bytes);
+}
+
+/** exceljs's reading, for every size (xlsx-stream.ts is held to the same output by the tests). */
+export async function xlsxWorkbookContent(bytes: Buffer): Promise<DocContent> {
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   const blocks: DocBlock[] = [];

@@ -157,7 +157,7 @@ function inflateStreaming(packed: Buffer, name: string, declared: number, onChun
  * entry costs at most what the caps above allow, and large entries stream, so none is ever held whole. The
  * inspector (structure-guard.ts) reads the parts mammoth or exceljs would unfold. Runs inside the parse worker.
  */
-export async function verifyZipSizes(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS, inspector?: EntryInspector): Promise<void> {
+async function listEntries(bytes: Buffer): Promise<yauzl.Entry[]> {
   const zip = await open(bytes);
   const entries: yauzl.Entry[] = [];
   try {
@@ -170,13 +170,45 @@ export async function verifyZipSizes(bytes: Buffer, limits: ZipLimits = DEFAULT_
   } finally {
     zip.close();
   }
+  return entries;
+}
+
+/** An entry's compressed bytes, found through its local header. */
+function packedData(bytes: Buffer, entry: yauzl.Entry): Buffer {
+  const at = entry.relativeOffsetOfLocalHeader;
+  if (at + 30 > bytes.length || bytes.readUInt32LE(at) !== 0x04034b50) throw new ZipRejectedError('corrupt', `${entry.fileName}: no local header`);
+  const start = at + 30 + bytes.readUInt16LE(at + 26) + bytes.readUInt16LE(at + 28);
+  const packed = bytes.subarray(start, start + entry.compressedSize);
+  if (packed.length < entry.compressedSize) throw new ZipRejectedError('truncated', `${entry.fileName} runs past the end of the file`);
+  return packed;
+}
+
+/**
+ * One entry's content in 64 KB chunks as it inflates, never whole (for the streaming readers of large documents);
+ * false when there is no such entry. Bounded by the entry's declared size, as verifyZipSizes checks.
+ */
+export async function streamZipEntry(bytes: Buffer, name: string, onChunk: (chunk: Buffer) => void): Promise<boolean> {
+  const entry = (await listEntries(bytes)).find((e) => e.fileName === name);
+  if (!entry) return false;
+  const packed = packedData(bytes, entry);
+  if (entry.compressionMethod === 0) {
+    for (let i = 0; i < packed.length; i += 64 * 1024) onChunk(packed.subarray(i, i + 64 * 1024));
+  } else if (entry.compressionMethod === 8) {
+    await inflateStreaming(packed, entry.fileName, Math.max(entry.uncompressedSize, 1), onChunk);
+  } else throw new ZipRejectedError('corrupt', `${entry.fileName}: compression method ${entry.compressionMethod}`);
+  return true;
+}
+
+/** Names and declared sizes of the entries, from the central directory. */
+export async function zipEntrySizes(bytes: Buffer): Promise<Map<string, number>> {
+  return new Map((await listEntries(bytes)).map((e) => [e.fileName, e.uncompressedSize]));
+}
+
+export async function verifyZipSizes(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS, inspector?: EntryInspector): Promise<void> {
+  const entries = await listEntries(bytes);
   let total = 0;
   for (const entry of entries) {
-    const at = entry.relativeOffsetOfLocalHeader;
-    if (at + 30 > bytes.length || bytes.readUInt32LE(at) !== 0x04034b50) throw new ZipRejectedError('corrupt', `${entry.fileName}: no local header`);
-    const start = at + 30 + bytes.readUInt16LE(at + 26) + bytes.readUInt16LE(at + 28);
-    const packed = bytes.subarray(start, start + entry.compressedSize);
-    if (packed.length < entry.compressedSize) throw new ZipRejectedError('truncated', `${entry.fileName} runs past the end of the file`);
+    const packed = packedData(bytes, entry);
     const inspect = inspector?.wants(entry.fileName) ? inspector : null;
     const onChunk = inspect ? (b: Buffer) => inspect.feed(entry.fileName, b.toString('latin1')) : null;
     let size: number;

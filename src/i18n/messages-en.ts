@@ -39,6 +39,11 @@ usage: contest-intake <command> [options]   (--lang zh for Chinese)
   backup [--out FILE]          a consistent copy of the database while the worker runs (SQLite online
                                backup; default DATA_DIR/backups/contest-intake-<time>.db)
   migrate                      apply database migrations and exit
+  serve                        the organizers' web console alone (WEB_HOST:WEB_PORT, default 127.0.0.1:8080);
+                               "run" also serves it when WEB_PORT is set or with --serve (npm start)
+  user add NAME --role viewer|organizer|admin [--password-file FILE] | user list | user remove NAME
+  user password NAME [--password-file FILE]
+                               the console's accounts (without --password-file the password is asked, not echoed)
 
 Configuration comes from the environment and config/contest.json: see README.md; the organizers' guide is
 docs/使用说明.md.`,
@@ -156,4 +161,6 @@ units alias remove <as written>`,
   reprocessFailed: (id: number, error: string) => `  message ${id}: ${error}`,
   backupWritten: (out: string, archive: string) => `backup written to ${out} (archive files are content-addressed: copy ${archive} with rsync)`,
   migrated: (file: string) => `database ${file} is up to date`,
+  consoleAt: (url: string, publicUrl: string | null) => `console: ${url}${publicUrl ? ` (public address ${publicUrl})` : ''}`,
+  demoAccount: (user: string, password: string) => `demo account: ${user} / ${password}   (a new password at every start; Ctrl-C stops)`,
 };

@@ -41,6 +41,11 @@ export const zh = {
                                规则或别名改动后，从存档重新读取、核对；--id 指定已隔离或无法取回的邮件时，从邮箱重新读取
   backup [--out 文件]          运行中也可安全备份数据库（默认 DATA_DIR/backups/contest-intake-<时间>.db）
   migrate                      升级数据库结构后退出
+  serve                        只运行组织者管理页面（WEB_HOST:WEB_PORT，默认 127.0.0.1:8080）；
+                               设置 WEB_PORT 或加 --serve 时 run 也同时提供（npm start）
+  user add 用户名 --role viewer|organizer|admin [--password-file 文件] | user list | user remove 用户名
+  user password 用户名 [--password-file 文件]
+                               管理页面的账号（不加 --password-file 时提示输入密码，不回显）
 
 配置来自环境变量和 config/contest.json：见 README.md；使用说明见 docs/使用说明.md。`,
   unknownCommand: (name: string) => `未知命令“${name}”`,
@@ -164,6 +169,8 @@ units alias remove <原文写法>`,
   reprocessFailed: (id: number, error: string) => `  邮件 ${id}：${error}`,
   backupWritten: (out: string, archive: string) => `已备份到 ${out}（存档文件按内容命名，请用 rsync 复制 ${archive}）`,
   migrated: (file: string) => `数据库 ${file} 已是最新`,
+  consoleAt: (url: string, publicUrl: string | null) => `管理页面：${url}${publicUrl ? `（对外地址 ${publicUrl}）` : ''}`,
+  demoAccount: (user: string, password: string) => `演示账号：${user} / ${password}   （每次启动都换新密码；按 Ctrl-C 停止）`,
 };
 
 export type Messages = typeof zh;

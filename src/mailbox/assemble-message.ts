@@ -39,7 +39,7 @@ export async function assembleMessage(env: Envelope, contentOf: (p: PartPlan) =>
     }
     if (p.role === 'text') text = content.toString('utf8');
     else if (p.role === 'html') html = content.toString('utf8');
-    else attachments.push({ ...described, content, size: content.length, ...(p.forwardedIn ? { forwardedFrom: null } : {}) });
+    else attachments.push({ ...described, content, size: content.length, ...(p.forwardedIn ? { forwardedFrom: p.forwardedFrom ?? null } : {}) });
   }
   return {
     origin: { mailbox: env.mailbox, uidValidity: env.uidValidity, uid: env.uid },

@@ -67,11 +67,21 @@ export function decodeTransfer(raw: Buffer, encoding: string): Buffer {
 }
 
 /**
+ * Dovecot answers BINARY of a base64 message/rfc822 part (a mail forwarded as an attachment) with the base64 as it
+ * is stored, and imapflow takes it as decoded. A mail always has a colon in its first line; base64 never does.
+ */
+function stillBase64Mail(raw: Buffer, info: SectionInfo): boolean {
+  if (info.type !== 'message/rfc822' || info.encoding !== 'base64') return false;
+  const head = raw.subarray(0, 512).toString('latin1');
+  return /^[A-Za-z0-9+/=\r\n]+$/.test(head) && !head.includes(':');
+}
+
+/**
  * What a part's bytes are once read: transfer encoding removed (unless the server did it, with BINARY), and an
  * inline text body unwrapped (format=flowed) and converted to UTF-8. An unknown charset stays as it came.
  */
 export function decodeSection(raw: Buffer, info: SectionInfo, serverDecoded: boolean): Buffer {
-  const bytes = serverDecoded ? raw : decodeTransfer(raw, info.encoding);
+  const bytes = serverDecoded && !stillBase64Mail(raw, info) ? raw : decodeTransfer(raw, info.encoding);
   const isTextBody = ['text/html', 'text/plain', 'text/x-amp-html'].includes(info.type) && (!info.disposition || info.disposition === 'inline');
   if (!isTextBody) return bytes;
   let text: string | null = null;

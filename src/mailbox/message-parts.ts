@@ -11,7 +11,14 @@ export interface StructureNode {
   dispositionParameters?: Record<string, string>;
   size?: number;
   encoding?: string;
+  /** On a message/rfc822 node: the forwarded mail's envelope, as the server parsed it. */
+  envelope?: { from?: Array<{ name?: string; address?: string }> };
   childNodes?: StructureNode[];
+}
+
+export interface PlannedSender {
+  address: string;
+  name: string;
 }
 
 export type PartRole = 'text' | 'html' | 'form' | 'forwarded' | 'other';
@@ -27,13 +34,15 @@ export interface PartPlan {
   skipped?: 'not_a_form' | 'too_large' | 'too_many_parts';
   /** Part number of the enclosing message/rfc822 when this part belongs to a forwarded mail. */
   forwardedIn?: string;
+  /** That forwarded mail's sender (from its envelope in BODYSTRUCTURE), when the server named one. */
+  forwardedFrom?: PlannedSender | null;
 }
 
 /** Documents a registration or summary form may arrive in; everything else (videos above all) is only described. */
-const FORM_EXTENSIONS = new Set(['docx', 'doc', 'wps', 'wpt', 'dot', 'dotx', 'rtf', 'odt', 'xlsx', 'xls', 'et', 'ett', 'csv', 'ods', 'pdf',
+const FORM_EXTENSIONS = new Set(['docx', 'doc', 'docm', 'wps', 'wpt', 'dot', 'dotx', 'dotm', 'rtf', 'odt', 'xlsx', 'xls', 'xlsm', 'xltx', 'xltm', 'et', 'ett', 'csv', 'ods', 'pdf',
   'jpg', 'jpeg', 'png', 'gif', 'bmp', 'webp', 'heic', 'eml', 'txt', 'zip']);
 const FORM_TYPES = [
-  /^application\/(msword|vnd\.openxmlformats-officedocument\.|vnd\.ms-excel|vnd\.ms-works|kswps|wps|vnd\.oasis\.opendocument\.|pdf|rtf|csv|zip|x-zip)/,
+  /^application\/(msword|vnd\.openxmlformats-officedocument\.|vnd\.ms-excel|vnd\.ms-word\.|vnd\.ms-works|kswps|wps|vnd\.oasis\.opendocument\.|pdf|rtf|csv|zip|x-zip)/,
   /^image\/(jpeg|png|gif|bmp|webp|heic)/, /^text\/csv/, /^message\/rfc822/,
 ];
 
@@ -47,6 +56,12 @@ export function mayHoldForm(contentType: string, filename: string | null): boole
   const ext = extensionOf(filename);
   if (ext) return FORM_EXTENSIONS.has(ext);
   return FORM_TYPES.some((re) => re.test(contentType));
+}
+
+/** The sender a forwarded mail names in its envelope: the submitter whose form a unit passed on. */
+export function envelopeSender(node: StructureNode): PlannedSender | null {
+  const first = node.envelope?.from?.find((a) => a.address && a.address.includes('@'));
+  return first?.address ? { address: first.address.toLowerCase(), name: first.name?.trim() ?? '' } : null;
 }
 
 function filenameOf(node: StructureNode): string | null {
@@ -78,18 +93,18 @@ export function planParts(root: StructureNode, limits: PlanLimits): PartPlan[] {
   let seenBodyText = false;
   let seenBodyHtml = false;
 
-  const visit = (node: StructureNode, forwardedIn: string | undefined, depth: number): void => {
+  const visit = (node: StructureNode, forwardedIn: string | undefined, depth: number, sender: PlannedSender | null = null): void => {
     if (depth > 50 || full) return;
     const type = (node.type || 'application/octet-stream').toLowerCase();
     const part = node.part ?? '1';
     if (type.startsWith('multipart/')) {
-      for (const child of node.childNodes ?? []) visit(child, forwardedIn, depth + 1);
+      for (const child of node.childNodes ?? []) visit(child, forwardedIn, depth + 1, sender);
       return;
     }
     const filename = filenameOf(node);
     const size = node.size ?? 0;
     const inline = node.disposition?.toLowerCase() !== 'attachment';
-    const base = { part, contentType: type, filename, size, inline, forwardedIn };
+    const base = { part, contentType: type, filename, size, inline, forwardedIn, ...(forwardedIn !== undefined ? { forwardedFrom: sender } : {}) };
     if (plans.length >= limits.maxParts) {
       // One row says the rest was left out: a hostile mail's thousands of parts must not become thousands of rows.
       plans.push({ ...base, role: 'other', download: false, skipped: 'too_many_parts' });
@@ -101,7 +116,8 @@ export function planParts(root: StructureNode, limits: PlanLimits): PartPlan[] {
       if (size <= limits.forwardedWholeMaxBytes) {
         plans.push({ ...base, role: 'forwarded', download: true });
       } else {
-        for (const child of node.childNodes ?? []) visit(child, part, depth + 1);
+        // Too big to take whole (a video inside): its form parts are taken one by one, with its sender.
+        for (const child of node.childNodes ?? []) visit(child, part, depth + 1, envelopeSender(node));
       }
       return;
     }

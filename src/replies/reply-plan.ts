@@ -66,6 +66,8 @@ function wordOf(state: EntryState): StateWord {
     case 'duplicate': return 'with_organizers';
     // A superseded row is an earlier version the mail itself replaced: the later row speaks for the work.
     case 'superseded': return 'registered';
+    // Only an organizer excludes a work, in the console, after any reply.
+    case 'excluded': return 'with_organizers';
   }
 }
 

@@ -1,4 +1,8 @@
 import { ENTRY_STATUSES, type EntryDraft, type EntryStatus } from '../domain/entry-draft.ts';
+import type { EntryReview } from '../domain/work-review.ts';
+
+const REVIEWED_STATUSES = [...ENTRY_STATUSES, 'excluded'] as const;
+const DECISIONS = ['accepted', 'excluded'] as const;
 import type { Problem } from '../domain/problem.ts';
 import type { EntryResolution, WorkRow } from '../domain/work-resolution.ts';
 import type { Db } from './db.ts';
@@ -251,12 +255,16 @@ export function getEntry(db: Db, id: number): StoredEntry | null {
   return row === undefined ? null : decodeEntry(row);
 }
 
-/** What counting and reports read of an entry received before an instant. */
+/** What counting and reports read of an entry received before an instant, as the organizers' decisions make it. */
 export interface EntrySummary {
   id: number;
   messageId: number;
   receivedAt: string;
-  status: EntryStatus;
+  /** 'excluded': an organizer excluded the work in the console (reviewed_entries, migration 0007); never counts. */
+  status: EntryStatus | 'excluded';
+  /** The status as resolved from the mail, whatever was decided. */
+  recordedStatus: EntryStatus;
+  review: EntryReview;
   party: string;
   title: string | null;
   authors: string[];
@@ -279,7 +287,12 @@ export interface EntrySummary {
 
 function summaryOf(c: Columns): EntrySummary {
   return {
-    id: c.int('id'), messageId: c.int('message_id'), receivedAt: c.text('received_at'), status: c.oneOf('status', ENTRY_STATUSES),
+    id: c.int('id'), messageId: c.int('message_id'), receivedAt: c.text('received_at'), status: c.oneOf('status', REVIEWED_STATUSES),
+    recordedStatus: c.oneOf('recorded_status', ENTRY_STATUSES),
+    review: {
+      checkedBy: c.textOrNull('checked_by'), decision: c.oneOfOrNull('decision', DECISIONS), reason: c.textOrNull('decision_reason'),
+      decidedBy: c.textOrNull('decided_by'), corrected: c.int('corrections') > 0, note: c.textOrNull('last_note'),
+    },
     party: c.text('party'), title: c.textOrNull('title'), authors: decodeStrings('entries', 'authors', c.text('authors')),
     occupation: c.textOrNull('occupation'), unitText: c.textOrNull('unit_text'), primaryLink: c.textOrNull('primary_link'),
     phone: c.textOrNull('phone'), address: c.textOrNull('address'), intro: c.textOrNull('intro'), sourceRow: c.intOrNull('source_row'),
@@ -290,10 +303,11 @@ function summaryOf(c: Columns): EntrySummary {
   };
 }
 
-/** Every entry received before `before` (ISO; all of them without it), in arrival order. */
+/** Every entry received before `before` (ISO; all of them without it), in arrival order, through reviewed_entries. */
 export function entriesReceivedBefore(db: Db, before?: string): EntrySummary[] {
   return prepared(db, `SELECT id, message_id, received_at, status, party, title, authors, occupation, unit_text, primary_link, phone,
-      address, intro, source_row, new_employment, problems, validation_problems, duplicate_of, merged, recommended_by_unit, recommender_text, credited_unit
-      FROM entries WHERE received_at < ? ORDER BY received_at, message_id, source_index`)
-    .all(before ?? '9999').map((r) => summaryOf(columnsOf('entries', r)));
+      address, intro, source_row, new_employment, problems, validation_problems, duplicate_of, merged, recommended_by_unit, recommender_text,
+      credited_unit, recorded_status, checked_by, decision, decision_reason, decided_by, corrections, last_note
+      FROM reviewed_entries WHERE received_at < ? ORDER BY received_at, message_id, source_index`)
+    .all(before ?? '9999').map((r) => summaryOf(columnsOf('reviewed_entries', r)));
 }

@@ -67,6 +67,10 @@ export class Columns {
     const v = this.row[column];
     return values.find((x) => x === v) ?? this.fail(column, `one of ${values.join(', ')}`);
   }
+
+  oneOfOrNull<T extends string>(column: string, values: readonly T[]): T | null {
+    return this.row[column] === null ? null : this.oneOf(column, values);
+  }
 }
 
 export function columnsOf(table: string, value: unknown): Columns {

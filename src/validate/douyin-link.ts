@@ -54,9 +54,23 @@ function hostMatches(host: string, domain: string): boolean {
   return host === domain || host.endsWith(`.${domain}`);
 }
 
-/** Full-width characters folded; an ideographic full stop between ASCII letters (v。douyin。com) is a dot. */
+// Numbering people put before the pieces of a group work: ①…⑳, ⑴…⒇, ⒈…⒛, ❶…➓, ㉑…㊿. NFKC would fold them into
+// digits glued to the next link (①https://… → 1https://…), so they become spaces first.
+const ENCLOSED_NUMBER = /[\u2460-\u249b\u24ea-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]/g;
+
+/**
+ * Full-width characters folded; an ideographic full stop between ASCII letters (v。douyin。com) is a dot; and the
+ * links of a group work pulled apart. This reads a 链接地址 cell, where ; , brackets and the Chinese separators only
+ * ever stand between links (no Douyin link holds one), and a link glued to the one before it starts a new one —
+ * unless it sits in that link's query (`?url=https://…`).
+ */
 function foldForLinks(text: string): string {
-  return text.normalize('NFKC').replace(/(?<=[a-z0-9])。(?=[a-z0-9])/gi, '.');
+  return text.replace(ENCLOSED_NUMBER, ' ').replace(/[；，、（）【】《》「」]/g, ' ').normalize('NFKC')
+    .replace(/(?<=[a-z0-9])。(?=[a-z0-9])/gi, '.')
+    .replace(/[;,()]/g, ' ')
+    // 2.v.douyin.com/… : a piece's number glued to a link written without its scheme.
+    .replace(/(?<![\w.\/-])\d{1,2}[.、](?=[a-z][a-z0-9-]*\.[a-z])/gi, ' ')
+    .replace(/(?<=[^\s=])(?=https?:\/\/)/gi, ' ');
 }
 
 function parseUrl(candidate: string): URL | null {
@@ -131,7 +145,7 @@ export function findLinks(text: string, douyinHosts: string[]): FoundLink[] {
 }
 
 export interface LinkFieldReading {
-  /** Distinct canonical Douyin work links: the pieces of the work (a group holds several). */
+  /** Distinct canonical Douyin work links, in the order written: the pieces of the work (a group holds several). */
   works: string[];
   /** Links that are not Douyin works: other platforms, Douyin profiles, mail download pages. */
   rejected: FoundLink[];

@@ -3,6 +3,7 @@ import type { Address } from '../domain/address.ts';
 import type { MessageKind, MessageStatus } from '../domain/message-kind.ts';
 import type { Problem } from '../domain/problem.ts';
 import type { ExtractedForm } from '../extract/form-types.ts';
+import { summaryRowRef } from './row-ref.ts';
 import { matchUnit, unknownUnitProblem, type UnitAlias } from './unit-match.ts';
 
 /** What the attachments really hold decides between a registration and a unit's summary, not the subject. */
@@ -41,8 +42,26 @@ export function recommendingUnit(
   return { unitName: null, unitText: null, problems: [] };
 }
 
+interface EntryProblems {
+  problems: Problem[];
+  sourceRow: number | null;
+  form: string;
+  title?: string | null;
+  /** The extracted values; a summary row's 序号 is `index`. */
+  raw?: Record<string, string>;
+}
+
+/**
+ * A summary row's duplicate is found when it is stored, by a sentence that cannot know the row: it is told which
+ * row here, as the sender numbered it (validation's own sentences already name it).
+ */
+function namingRow(p: Problem, e: EntryProblems): Problem {
+  if (e.form !== 'summary' || p.code !== 'duplicate_work') return p;
+  return { ...p, message: `推荐汇总表${summaryRowRef({ index: e.raw?.index ?? null, row: e.sourceRow, title: e.title ?? null })}：${p.message}` };
+}
+
 /** The message's problems: its own, then each of its entries' (a summary row's carry the row), once each. */
-export function mergeProblems(own: readonly Problem[], entries: readonly { problems: Problem[]; sourceRow: number | null; form: string }[]): Problem[] {
+export function mergeProblems(own: readonly Problem[], entries: readonly EntryProblems[]): Problem[] {
   const out: Problem[] = [];
   const seen = new Set<string>();
   const add = (p: Problem): void => {
@@ -53,7 +72,7 @@ export function mergeProblems(own: readonly Problem[], entries: readonly { probl
   };
   for (const p of own) add(p);
   for (const e of entries) {
-    for (const p of e.problems) add(e.form === 'summary' && e.sourceRow !== null ? { ...p, detail: p.detail ?? `第${e.sourceRow}行` } : p);
+    for (const p of e.problems) add(e.form === 'summary' && e.sourceRow !== null ? { ...namingRow(p, e), detail: p.detail ?? `第${e.sourceRow}行` } : p);
   }
   return out;
 }

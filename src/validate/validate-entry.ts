@@ -1,4 +1,4 @@
-import type { SubjectParse } from '../classify/subject.ts';
+import { parseSubject, type SubjectParse } from '../classify/subject.ts';
 import type { ContestConfig } from '../config.ts';
 import { sameAuthor, splitAuthors } from '../domain/authors.ts';
 import { formatIsoDate, formatLocalDateTime, isAfterDeadline } from '../domain/contest-calendar.ts';
@@ -12,6 +12,7 @@ import type { ExtractedForm, ExtractedRegistration, ExtractedSummary, FormFields
 import { PLATFORM_NAMES, readLinkField, type LinkPlatform } from './douyin-link.ts';
 import { isNewEmployment } from './new-employment.ts';
 import { parsePhone } from './phone.ts';
+import { summaryRowRef } from './row-ref.ts';
 
 /**
  * Turns what extraction read into entry drafts, each with every problem a submitter must fix. Pure: the same
@@ -43,6 +44,8 @@ const SUMMARY_COLUMNS = new Set<FieldName>(['name', 'occupation', 'unit', 'title
 interface DraftSource {
   form: 'registration' | 'summary';
   sourceRow: number | null;
+  /** The row's 序号 as the sender wrote it. */
+  index?: string;
   recommender: string | null;
   newEmploymentColumn: string | undefined;
   source: FormSource;
@@ -53,8 +56,9 @@ function requiredFields(contest: ContestConfig, form: DraftSource['form']): Fiel
   return FIELD_ORDER.filter((f) => wanted.has(f) && (form === 'registration' || SUMMARY_COLUMNS.has(f)));
 }
 
-function where(src: DraftSource): string {
-  return src.form === 'summary' && src.sourceRow != null ? `推荐汇总表第 ${src.sourceRow} 行` : src.form === 'summary' ? '推荐汇总表' : '登记表';
+function where(src: DraftSource, title: string | null): string {
+  if (src.form !== 'summary') return '登记表';
+  return `推荐汇总表${summaryRowRef({ index: src.index ?? null, row: src.sourceRow, title })}`;
 }
 
 function platformList(platforms: LinkPlatform[]): string {
@@ -93,8 +97,8 @@ function linkProblems(value: string, label: string, contest: ContestConfig): { w
 function buildDraft(fields: FormFields, src: DraftSource, ctx: ValidationContext): EntryDraft {
   const { contest } = ctx;
   const labels = src.form === 'summary' ? SUMMARY_LABELS : REGISTRATION_LABELS;
-  const at = where(src);
   const value = (f: FieldName): string | null => presentValue(fields[f]);
+  const at = where(src, value('title'));
   const problems: Problem[] = [];
 
   for (const f of requiredFields(contest, src.form)) {
@@ -155,6 +159,7 @@ function buildDraft(fields: FormFields, src: DraftSource, ctx: ValidationContext
   const raw: Record<string, string> = {};
   for (const [k, v] of Object.entries(fields)) if (typeof v === 'string') raw[k] = v;
   if (src.newEmploymentColumn !== undefined) raw.newEmployment = src.newEmploymentColumn;
+  if (src.index !== undefined) raw.index = src.index;
 
   return {
     form: src.form,
@@ -224,12 +229,22 @@ function isBlankRow(fields: FormFields): boolean {
   return !(['title', 'name', 'link', 'phone'] as const).some((f) => presentValue(fields[f]));
 }
 
+function contactOf(summary: ExtractedSummary): EntryDraft['contact'] {
+  const name = presentValue(summary.contact);
+  const phoneText = presentValue(summary.contactPhone);
+  if (!name && !phoneText) return null;
+  return { name, phone: phoneText ? parsePhone(phoneText)?.normalized ?? phoneText : null };
+}
+
 export function validateSummary(summary: ExtractedSummary, ctx: ValidationContext): EntryDraft[] {
+  const contact = contactOf(summary);
   return summary.rows
     .filter((row) => !isBlankRow(row.fields))
     .map((row) => buildDraft(row.fields, {
       form: 'summary', sourceRow: row.row, recommender: summary.unit, newEmploymentColumn: row.newEmployment, source: summary.source,
-    }, ctx));
+      ...(row.index !== undefined ? { index: row.index } : {}),
+    }, ctx))
+    .map((draft) => ({ ...draft, contact }));
 }
 
 /**
@@ -237,17 +252,20 @@ export function validateSummary(summary: ExtractedSummary, ctx: ValidationContex
  * the form whose title it names, and against all of them only when it names none.
  */
 export function validateForms(forms: readonly ExtractedForm[], ctx: ValidationContext): EntryDraft[] {
-  const registrations = forms.filter((f): f is ExtractedRegistration => f.kind === 'registration');
+  // A form a unit forwarded is held against the subject its sender wrote (the forwarded mail's), never the unit's.
+  const own = forms.filter((f): f is ExtractedRegistration => f.kind === 'registration' && f.source.forwardedFrom === undefined);
   let subjectFor: (form: ExtractedRegistration) => SubjectParse | null = () => ctx.subject;
-  if (registrations.length > 1 && ctx.subject?.title) {
+  if (own.length > 1 && ctx.subject?.title) {
     const subjectTitle = ctx.subject.title;
-    const named = registrations.find((f) => {
+    const named = own.find((f) => {
       const t = presentValue(f.fields.title);
       return t != null && sameTitle(subjectTitle, t);
     });
     if (named) subjectFor = (form) => (form === named ? ctx.subject : null);
   }
+  const forwardedSubject = (form: ExtractedRegistration): SubjectParse | null =>
+    (form.source.forwardedSubject ? parseSubject(form.source.forwardedSubject, ctx.contest.subject) : null);
   return forms.flatMap((form) => form.kind === 'registration'
-    ? [validateRegistration(form, { ...ctx, subject: subjectFor(form) })]
+    ? [validateRegistration(form, { ...ctx, subject: form.source.forwardedFrom !== undefined ? forwardedSubject(form) : subjectFor(form) })]
     : validateSummary(form, ctx));
 }

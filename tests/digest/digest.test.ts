@@ -10,6 +10,7 @@ import { unitState } from '../../src/digest/digest-model.ts';
 import { renderDigest } from '../../src/digest/render-digest.ts';
 import { runDigest } from '../../src/digest/send-digest.ts';
 import { ENTRY_STATES } from '../../src/domain/entry-state.ts';
+import { decide, markChecked, noteWork } from '../../src/review/review-work.ts';
 import { listOutbox } from '../../src/store/outbox-repo.ts';
 import { createMailer } from '../../src/transport/mailer.ts';
 import { CONTEST, log, tempDb, type TempDb } from '../helpers/store-helpers.ts';
@@ -65,6 +66,23 @@ describe('the digest of a fixed day', () => {
     expect(later.totals.byState.ineligible).toBe(1);
     expect(later.waiting.map((w) => w.messageId)).not.toContain(fixture.lateMessage);
     expect(later.needsPerson.map((p) => p.messageId)).not.toContain(fixture.lateMessage);
+  });
+
+  it('follows the organizers\' decisions in the console: a checked work needs nobody, an excluded one is counted as such, a note travels', () => {
+    const before = readDigestData(t.db, CONTEST, DAY);
+    const duplicate = before.needsPerson.find((p) => p.reasons.some((r) => r.text.includes('重复报送')))!;
+    markChecked(t.db, duplicate.entryId!, true, '赵六', DIGEST_NOW);
+    const waiting = before.waiting.find((w) => w.messageId === fixture.waitingMessage)!;
+    noteWork(t.db, waiting.entryId!, '已电话联系作者', '赵六', DIGEST_NOW);
+    const registered = before.newWorks.find((w) => w.title === '楠溪江')!;
+    decide(t.db, registered.entryId, 'excluded', '作者申请撤回', '赵六', DIGEST_NOW);
+    const after = readDigestData(t.db, CONTEST, DAY);
+    expect(after.needsPerson.map((p) => p.messageId)).not.toContain(duplicate.messageId);
+    expect(after.needsPerson).toHaveLength(before.needsPerson.length - 1);
+    expect(after.waiting.find((w) => w.messageId === fixture.waitingMessage)!.problems).toContain('备注：已电话联系作者');
+    expect(after.totals.byState).toMatchObject({ excluded: 1, registered: before.totals.byState.registered - 1 });
+    expect(Object.values(after.totals.byState).reduce((a, b) => a + b, 0)).toBe(after.totals.entries);
+    expect(after.newWorks.find((w) => w.title === '楠溪江')!.state).toBe('excluded');
   });
 
   it('links each item to the console\'s page when WEB_BASE_URL is set: the work\'s own, or the mail\'s', () => {

@@ -24,7 +24,7 @@ const A4_LANDSCAPE = { width: 841.89, height: 595.3 };
 
 /** Each sheet's first and last column headers, as pdftotext reads them (a wrapped header gives its first line). */
 const EDGES: Record<string, [string, string]> = {
-  作品: ['序号', '条目'],
+  作品: ['序号', '核对与备注'],
   '评分-评委1': ['序号', '评语'],
   评审汇总: ['序号', '奖项'],
   组织奖: ['序号', '联系方式'],

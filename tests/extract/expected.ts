@@ -26,9 +26,9 @@ export const LIN = {
 
 /** sum-merged-header.xlsx and its .xls and .et copies. */
 export const WZRB_ROWS = [
-  { row: 4, fields: { title: '五马街的清晨', name: '陈晓东', unit: '摄影记者/温州日报社', link: 'https://v.douyin.com/iRNBxYkq/', phone: '13857712345' } },
-  { row: 5, fields: { title: '江心屿的日落', name: '周敏、吴磊', unit: '记者/温州日报社', link: '3.05 复制打开抖音，看看【张伟的作品】楠溪江上的竹筏 # 最美in温州 # 永嘉 https://v.douyin.com/iRTs9kLm/ 11/08 u@F.vS kPx:/', phone: '13957798765' } },
-  { row: 7, fields: { title: '南塘风貌', name: '郑一鸣', unit: '编辑/温州日报社', link: 'https://v.douyin.com/iRAbC123/', phone: '13706665432' } },
+  { row: 4, index: '1', fields: { title: '五马街的清晨', name: '陈晓东', unit: '摄影记者/温州日报社', link: 'https://v.douyin.com/iRNBxYkq/', phone: '13857712345' } },
+  { row: 5, index: '2', fields: { title: '江心屿的日落', name: '周敏、吴磊', unit: '记者/温州日报社', link: '3.05 复制打开抖音，看看【张伟的作品】楠溪江上的竹筏 # 最美in温州 # 永嘉 https://v.douyin.com/iRTs9kLm/ 11/08 u@F.vS kPx:/', phone: '13957798765' } },
+  { row: 7, index: '3', fields: { title: '南塘风貌', name: '郑一鸣', unit: '编辑/温州日报社', link: 'https://v.douyin.com/iRAbC123/', phone: '13706665432' } },
 ];
 
 /** reg-wps-style.docx and its LibreOffice .odt copy. */
@@ -45,9 +45,9 @@ export const WANG = {
 
 /** sum-header-one-cell.xlsx and its LibreOffice .ods copy. */
 export const LUCHENG_ROWS = [
-  { row: 4, fields: { title: '外卖小哥的一天', name: '王强', unit: '外卖骑手/饿了么鹿城站', link: 'https://v.douyin.com/iRmE4tYu/', phone: '13811112222' }, newEmployment: '是' },
-  { row: 5, fields: { title: '江滨路的晨跑', name: '陈雪', unit: '公务员/鹿城区委网信办', link: 'https://v.douyin.com/iRqW2eRt/', phone: '13833334444' }, newEmployment: '否' },
-  { row: 6, fields: { title: '网约车里的温州话', name: '李国庆', unit: '网约车司机', link: 'https://v.douyin.com/iRzX7cVb/', phone: '13855556666' }, newEmployment: '是' },
+  { row: 4, index: '1', fields: { title: '外卖小哥的一天', name: '王强', unit: '外卖骑手/饿了么鹿城站', link: 'https://v.douyin.com/iRmE4tYu/', phone: '13811112222' }, newEmployment: '是' },
+  { row: 5, index: '2', fields: { title: '江滨路的晨跑', name: '陈雪', unit: '公务员/鹿城区委网信办', link: 'https://v.douyin.com/iRqW2eRt/', phone: '13833334444' }, newEmployment: '否' },
+  { row: 6, index: '3', fields: { title: '网约车里的温州话', name: '李国庆', unit: '网约车司机', link: 'https://v.douyin.com/iRzX7cVb/', phone: '13855556666' }, newEmployment: '是' },
 ];
 
 /** reg-web-page.doc and reg-single-file-page.doc: Word's HTML, as a page and as a single-file page (.mht). */
@@ -64,6 +64,6 @@ export const JI = {
 
 /** sum-header-spread.xlsx and its x:-prefixed copy (sum-prefixed-xml.xlsx). */
 export const RUIAN_ROWS = [
-  { row: 3, fields: { title: '塘河夜色', name: '王海燕', unit: '教师/瑞安市实验中学', link: '点击观看 https://v.douyin.com/iRkM2nB4/', phone: '13906661234' } },
-  { row: 4, fields: { title: '瑞安古城四季（组合）', name: '孙伟', unit: '自由摄影师', link: 'https://v.douyin.com/iRa1Bc2D/\nhttps://v.douyin.com/iRe3Fg4H/', phone: '13906665678' } },
+  { row: 3, index: '1', fields: { title: '塘河夜色', name: '王海燕', unit: '教师/瑞安市实验中学', link: '点击观看 https://v.douyin.com/iRkM2nB4/', phone: '13906661234' } },
+  { row: 4, index: '2', fields: { title: '瑞安古城四季（组合）', name: '孙伟', unit: '自由摄影师', link: 'https://v.douyin.com/iRa1Bc2D/\nhttps://v.douyin.com/iRe3Fg4H/', phone: '13906665678' } },
 ];

@@ -96,7 +96,7 @@ describe('forwarded mails', () => {
     expect(result).toEqual({
       forms: [{
         kind: 'registration', fields: CHEN,
-        source: { filename: '参赛登记表-陈晓东.docx', partId: '2.1', format: 'docx', forwardedFrom: { address: 'chenxd@qq.com', name: '陈晓东' } },
+        source: { filename: '参赛登记表-陈晓东.docx', partId: '2.1', format: 'docx', forwardedFrom: { address: 'chenxd@qq.com', name: '陈晓东' }, forwardedSubject: '最美in温州+五马街的清晨+陈晓东' },
       }],
       problems: [],
       manualReview: [],

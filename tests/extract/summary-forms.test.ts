@@ -46,9 +46,9 @@ describe('unit summary forms (附件2)', () => {
     expect(result.forms).toEqual([{
       kind: 'summary', unit: '温州市教育局', contact: '陈老师', contactPhone: '0577-88123456',
       rows: [
-        { row: 2, fields: { title: '书香温州', name: '李明、赵静', unit: '教师/温州中学', link: 'https://v.douyin.com/iRbK3mNp/', phone: '13705771111' } },
-        { row: 3, fields: { title: '校园里的非遗', name: '黄晓', unit: '教师/温州市实验小学', link: '7.89 复制打开抖音，看看【黄晓的作品】校园里的非遗 # 最美in温州 https://v.douyin.com/iRc7VbN2/ Mxm:/ 01/23 a@a.Go', phone: '13705772222' } },
-        { row: 5, fields: { title: '少年足球梦', name: '潘一帆', unit: '学生/温州市第二中学', link: 'https://v.douyin.com/iRd9QwEr/', phone: '13705773333' } },
+        { row: 2, index: '1', fields: { title: '书香温州', name: '李明、赵静', unit: '教师/温州中学', link: 'https://v.douyin.com/iRbK3mNp/', phone: '13705771111' } },
+        { row: 3, index: '2', fields: { title: '校园里的非遗', name: '黄晓', unit: '教师/温州市实验小学', link: '7.89 复制打开抖音，看看【黄晓的作品】校园里的非遗 # 最美in温州 https://v.douyin.com/iRc7VbN2/ Mxm:/ 01/23 a@a.Go', phone: '13705772222' } },
+        { row: 5, index: '4', fields: { title: '少年足球梦', name: '潘一帆', unit: '学生/温州市第二中学', link: 'https://v.douyin.com/iRd9QwEr/', phone: '13705773333' } },
       ],
       source: { filename: 'sum-table.docx', partId: '2', format: 'docx' },
     }]);
@@ -59,8 +59,8 @@ describe('unit summary forms (附件2)', () => {
     expect(result.forms).toEqual([{
       kind: 'summary', unit: null, contact: null, contactPhone: null,
       rows: [
-        { row: 2, fields: { title: '洞头的海', name: '蔡小渔', unit: '渔民', link: 'https://v.douyin.com/iRh5Jk6L/', phone: '13587001234' } },
-        { row: 3, fields: { title: '半屏山,日出', name: '蔡小渔', unit: '渔民', link: 'https://v.douyin.com/iRm7No8P/', phone: '13587001234' } },
+        { row: 2, index: '1', fields: { title: '洞头的海', name: '蔡小渔', unit: '渔民', link: 'https://v.douyin.com/iRh5Jk6L/', phone: '13587001234' } },
+        { row: 3, index: '2', fields: { title: '半屏山,日出', name: '蔡小渔', unit: '渔民', link: 'https://v.douyin.com/iRm7No8P/', phone: '13587001234' } },
       ],
       source: { filename: 'sum-gbk.csv', partId: '2', format: 'csv' },
     }]);

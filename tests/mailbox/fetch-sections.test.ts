@@ -41,3 +41,14 @@ describe('tolerant transfer decoding (what BODY.PEEK gives when the server will 
     expect([...sections!.values()].map((s) => s.key)).toEqual(['1', '2']);
   });
 });
+
+describe('a forwarded mail in base64 under BINARY', () => {
+  const mail = Buffer.from('From: a@qq.com\r\nSubject: 最美in温州+作品+陈晓东\r\n\r\nhello', 'utf8');
+  const rfc822 = info({ type: 'message/rfc822', encoding: 'base64', disposition: 'attachment' });
+  it('is decoded here when the server handed back its base64 as "decoded" (Dovecot)', () => {
+    expect(decodeSection(Buffer.from(mail.toString('base64').replace(/(.{76})/g, '$1\r\n')), rfc822, true)).toEqual(mail);
+  });
+  it('is left as it is when the server really decoded it', () => {
+    expect(decodeSection(mail, rfc822, true)).toEqual(mail);
+  });
+});

@@ -60,3 +60,33 @@ describe('mayHoldForm', () => {
     expect(mayHoldForm('video/mp4', null)).toBe(false);
   });
 });
+
+describe('issue 14: forwarded mails and macro-enabled files in the plan', () => {
+  it('gives the parts of a forwarded mail too big to take whole the sender its envelope names', () => {
+    const plan = planParts(mixed([{ part: '2', type: 'message/rfc822', size: 16 * 1024 * 1024,
+      envelope: { from: [{ name: '郑渔', address: 'ZhengYu_DT@iCloud.com' }] }, childNodes: [
+        { part: '2', type: 'multipart/mixed', childNodes: [
+          { part: '2.1', type: 'text/plain', size: 100 },
+          { part: '2.2', type: 'application/octet-stream', dispositionParameters: { filename: '参赛登记表.docx' }, disposition: 'attachment', size: 9_000 },
+          { part: '2.3', type: 'video/quicktime', dispositionParameters: { filename: 'IMG_3301.MOV' }, disposition: 'attachment', size: 16 * 1024 * 1024 },
+        ] },
+      ] }]), limits);
+    expect(plan.filter((p) => p.download).map((p) => [p.part, p.forwardedIn, p.forwardedFrom])).toEqual([['2.2', '2', { address: 'zhengyu_dt@icloud.com', name: '郑渔' }]]);
+  });
+
+  it('a forwarded part whose envelope names nobody is still marked forwarded (sender null), and a top-level part is not', () => {
+    const plan = planParts(mixed([
+      { part: '1', type: 'text/plain', size: 10 },
+      { part: '2', type: 'message/rfc822', size: 16 * 1024 * 1024, envelope: {}, childNodes: [
+        { part: '2', type: 'application/msword', dispositionParameters: { filename: 'a.doc' }, disposition: 'attachment', size: 9_000 },
+      ] },
+    ]), limits);
+    expect(plan.map((p) => [p.part, 'forwardedFrom' in p ? p.forwardedFrom : 'absent'])).toEqual([['1', 'absent'], ['2', null]]);
+  });
+
+  it('downloads .docm, .xlsm and their templates, by name or by type', () => {
+    for (const name of ['参赛登记表.docm', '模板.dotm', '汇总表.xlsm', '汇总表.xltx', '汇总表.xltm']) expect(mayHoldForm('application/octet-stream', name), name).toBe(true);
+    expect(mayHoldForm('application/vnd.ms-word.document.macroEnabled.12', null)).toBe(true);
+    expect(mayHoldForm('application/vnd.ms-excel.sheet.macroEnabled.12', null)).toBe(true);
+  });
+});

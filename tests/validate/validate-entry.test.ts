@@ -193,8 +193,8 @@ describe('unit summary form validation', () => {
   it('names the row in the sentence and the summary form’s own column labels', () => {
     const [d] = validateSummary(summary([{ row: 3, fields: row(1, { phone: undefined, link: 'https://www.kuaishou.com/short-video/3x' }) }]), unitCtx);
     expect(d!.problems.map((p) => p.message)).toEqual([
-      '推荐汇总表第 3 行缺少“手机号码”，请补充后重新发送。',
-      expect.stringMatching(/^推荐汇总表第 3 行的“作品链接”是快手的链接/),
+      '推荐汇总表第 3 行《江心屿的四季（1）》缺少“手机号码”，请补充后重新发送。',
+      expect.stringMatching(/^推荐汇总表第 3 行《江心屿的四季（1）》的“作品链接”是快手的链接/),
     ]);
   });
 
