@@ -68,7 +68,8 @@ export async function buildDigestFixture(db: Db): Promise<DigestFixture> {
   await summary(db, { from: 'wzrb@126.com', unit: '温州日报', unitText: '温州日报', when: '2024-06-10T09:00:00',
     drafts: [draft({ title: '五马街' }), draft({ title: '楠溪江' })] });
   await summary(db, { from: 'lcwx@126.com', unit: '鹿城区网信办', unitText: '鹿城区委网信办', when: '2024-06-10T10:00:00',
-    drafts: [draft({ title: '外卖小哥的一天', newEmployment: true, occupation: '外卖骑手' }), draft({ title: '鹿城夜景' })] });
+    drafts: [draft({ title: '外卖小哥的一天', newEmployment: true, occupation: '外卖骑手' }), draft({ title: '鹿城夜景' })]
+      .map((d) => ({ ...d, contact: { name: '林巧巧', phone: '13905771234' } })) });
   await summary(db, { from: 'x@163.com', unit: null, unitText: '温州某某协会', when: '2024-06-10T10:30:00',
     drafts: [draft({ title: '协会作品' })],
     problems: [problem('unknown_unit', '推荐单位“温州某某协会”不在定向征集单位名单中，请主办方确认后添加单位别名并重新处理。', { field: 'unit', actor: 'organizer', detail: '温州某某协会' })] });

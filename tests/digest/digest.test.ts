@@ -106,9 +106,9 @@ describe('the digest of a fixed day', () => {
     expect(unitState(unit('鹿城区网信办'))).toBe('behind');
     expect(unit('鹿城区网信办').newEmployment).toEqual({ quota: 3, before: '2024-06-30', counted: 1, met: false });
     expect(unitState(unit('温州晚报'))).toBe('silent');
-    // The contact of a unit's summary form (stored by the forms reader), masked in the mail.
-    const withContact: DigestData = { ...data, units: data.units.map((u) => (u.name === '鹿城区网信办' ? { ...u, contact: { name: '林巧巧', phone: '13905771234' } } : u)) };
-    const { html, text } = renderDigest(withContact, DIGEST_NOW);
+    // The contact of the unit's summary form (推荐单位 / 联系人 / 联系方式), masked in the mail.
+    expect(unit('鹿城区网信办').contact).toEqual({ name: '林巧巧', phone: '13905771234' });
+    const { html, text } = renderDigest(data, DIGEST_NOW);
     const section = html.slice(html.indexOf('定向征集单位进度'), html.indexOf('新就业群体短视频')).replace(/<span style="white-space:nowrap">([^<]*)<\/span>/g, '$1');
     expect(section.indexOf('鹿城区网信办')).toBeLessThan(section.indexOf('温州日报'));
     expect(section).toContain('林巧巧 139****1234');
