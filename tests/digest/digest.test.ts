@@ -5,7 +5,6 @@ import { parse } from 'node-html-parser';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.ts';
 import { readDigestData } from '../../src/digest/collect-digest.ts';
-import type { DigestData } from '../../src/digest/digest-data.ts';
 import { unitState } from '../../src/digest/digest-model.ts';
 import { renderDigest } from '../../src/digest/render-digest.ts';
 import { runDigest } from '../../src/digest/send-digest.ts';
