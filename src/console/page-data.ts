@@ -2,6 +2,9 @@ import type { App } from '../app.ts';
 import { headerBlockToText } from '../mailbox/parse-headers.ts';
 import { parseEml } from '../mailbox/eml-folder-source.ts';
 import { dayRange, daysBetween, isIsoDay, localDay, previousLocalDay } from '../domain/contest-calendar.ts';
+import { PROBLEM_CLASSES, type ProblemClasses } from '../domain/problem-class.ts';
+import { PROBLEM_CODES, type ProblemCode } from '../domain/problem.ts';
+import { label, PROBLEM_CLASS_LABELS, PROBLEM_CODE_LABELS } from '../domain/state-labels.ts';
 import { auditOfEntry } from '../store/audit-repo.ts';
 import {
   attachmentsOf, getMessage, listOutboxPage, listWorks, relatedEntries, reviewedValues, workFacets,
@@ -27,12 +30,27 @@ const STATES = new Set<WorkState>(['valid', 'problems', 'duplicate', 'superseded
 const SORTS = new Set<WorkSort>(['received', 'title', 'unit', 'status']);
 
 /** The 作品 list's query string as a WorkQuery; anything unknown is ignored, never passed to SQL. */
-export function parseWorkQuery(query: URLSearchParams, timezone: string): WorkQuery {
+/**
+ * The 问题类型 filter: `class:must_fix` means every code the organizers put in that class (config problemClasses),
+ * a bare code means that code. Anything else is ignored.
+ */
+function problemCodesOf(value: string, classes: ProblemClasses): string[] | undefined {
+  const cls = /^class:([a-z_]+)$/.exec(value)?.[1];
+  if (cls !== undefined) {
+    return (PROBLEM_CLASSES as readonly string[]).includes(cls)
+      ? PROBLEM_CODES.filter((code) => classes[code] === cls)
+      : undefined;
+  }
+  return (PROBLEM_CODES as readonly string[]).includes(value) ? [value] : undefined;
+}
+
+export function parseWorkQuery(query: URLSearchParams, timezone: string, classes: ProblemClasses): WorkQuery {
   const q: WorkQuery = {};
   const get = (k: string) => query.get(k)?.trim() ?? '';
   if (get('q')) q.q = get('q').slice(0, 100);
   if (STATES.has(get('state') as WorkState)) q.state = get('state') as WorkState;
-  if (/^[a-z_]{1,40}$/.test(get('problem'))) q.problem = get('problem');
+  const problemCodes = problemCodesOf(get('problem'), classes);
+  if (problemCodes) q.problemCodes = problemCodes;
   if (query.has('unit') && query.get('unit') !== '*') q.unit = (query.get('unit') ?? '').slice(0, 200);
   if (isIsoDay(get('day'))) {
     const { start, end } = dayRange(get('day'), timezone);
@@ -63,9 +81,15 @@ function facetsOf(app: App, now: Date): ReturnType<typeof workFacets> {
 export function worksView(app: App, query: URLSearchParams, now: Date): WorksView {
   const tz = app.config.contest.timezone;
   const offset = offsetOf(query);
-  const { rows, total } = listWorks(app.db, parseWorkQuery(query, tz), { offset, limit: PAGE_SIZE });
+  const classes = app.config.contest.problemClasses;
+  const { rows, total } = listWorks(app.db, parseWorkQuery(query, tz, classes), { offset, limit: PAGE_SIZE });
   const facets = facetsOf(app, now);
-  return { rows, total, offset, limit: PAGE_SIZE, query, units: facets.units, problems: facets.problems.map((c) => [c, c]), timezone: tz };
+  // The classes first (what organizers act on), then the codes that occur, each named in Chinese.
+  const problems: [string, string][] = [
+    ...PROBLEM_CLASSES.map((c): [string, string] => [`class:${c}`, `类别：${PROBLEM_CLASS_LABELS[c]}`]),
+    ...facets.problems.map((code): [string, string] => [code, `${label(PROBLEM_CODE_LABELS, code)}（${label(PROBLEM_CLASS_LABELS, classes[code as ProblemCode])}）`]),
+  ];
+  return { rows, total, offset, limit: PAGE_SIZE, query, units: facets.units, problems, timezone: tz };
 }
 
 export function mailContent(app: App, messageId: number): MailContent | null {

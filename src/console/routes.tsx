@@ -120,7 +120,7 @@ export const ROUTES: Route[] = [
     // The current view of 作品 as the same workbook `export --format xlsx` writes, with only the view's works.
     method: 'GET', path: '/works.xlsx', access: 'viewer',
     async handle(req, app) {
-      const ids = workIds(app.db, parseWorkQuery(req.query, app.config.contest.timezone));
+      const ids = workIds(app.db, parseWorkQuery(req.query, app.config.contest.timezone, app.config.contest.problemClasses));
       const data = readExportData(app.db, app.config.contest, req.now);
       const byId = new Map(data.entries.map((e) => [e.id, e]));
       const entries = ids.map((id) => byId.get(id)).filter((e) => e !== undefined);

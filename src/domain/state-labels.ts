@@ -1,3 +1,6 @@
+import type { ProblemClass } from './problem-class.ts';
+import type { ProblemCode } from './problem.ts';
+
 /** Chinese words for the machine states, shared by the digest, the exports and the outbox listing. */
 
 export const KIND_LABELS: Record<string, string> = {
@@ -21,6 +24,19 @@ export const ENTRY_STATE_LABELS: Record<string, string> = {
 export const REPLY_LABELS: Record<string, string> = {
   pending: '待发送', sending: '发送中', sent: '已回复', failed: '发送失败', capped: '超出限额未发', unknown: '发送状态不明',
   dropped: '回执逾期未发（已放弃）',
+};
+
+/** What a problem asks of whom (domain/problem-class.ts), as the console's filter names it. */
+export const PROBLEM_CLASS_LABELS: Readonly<Record<ProblemClass, string>> = {
+  must_fix: '需投稿人补充', advice: '已登记，仅提示', final: '无法参赛', organizers: '转人工核对',
+};
+
+/** A problem code, named for an organizer choosing it in a filter. */
+export const PROBLEM_CODE_LABELS: Readonly<Record<ProblemCode, string>> = {
+  missing_field: '缺少必填项', link_not_douyin: '链接不是抖音作品', intro_too_long: '简介超字数', too_many_authors: '作者人数超限',
+  too_many_pieces: '作品数超限', invalid_phone: '手机号有误', no_form: '没有报名表', unreadable_attachment: '附件无法读取',
+  unsupported_format: '附件格式不支持', form_truncated: '报名表不完整', subject_format: '主题格式不对', subject_mismatch: '主题与报名表不符',
+  late: '逾期', needs_person: '需人工查看', unknown_unit: '单位不在名单', duplicate_work: '同一作品多次报送',
 };
 
 /** A reply's class, as the outbox records it (`reason`). */

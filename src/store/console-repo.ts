@@ -16,7 +16,8 @@ export interface WorkQuery {
   /** Title, authors, unit (as written or credited); four digits also match a phone's last four. */
   q?: string;
   state?: WorkState;
-  problem?: string;
+  /** Works that carry any of these problem codes (one code, or every code of a class). */
+  problemCodes?: readonly string[];
   /** A unit's name, or '' for works from individuals (no unit). */
   unit?: string;
   /** [from, to) instants of a local day. */
@@ -73,9 +74,9 @@ function whereOf(q: WorkQuery): { sql: string; params: unknown[] } {
     }
     where.push(`(${parts.join(' OR ')})`);
   }
-  if (q.problem) {
-    where.push("EXISTS (SELECT 1 FROM json_each(e.recorded_problems) p WHERE json_extract(p.value, '$.code') = ?)");
-    params.push(q.problem);
+  if (q.problemCodes) {
+    where.push("EXISTS (SELECT 1 FROM json_each(e.recorded_problems) p WHERE json_extract(p.value, '$.code') IN (SELECT value FROM json_each(?)))");
+    params.push(JSON.stringify(q.problemCodes));
   }
   if (q.unit !== undefined) {
     if (q.unit === '') where.push(`${UNIT} IS NULL`);
