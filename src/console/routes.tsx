@@ -151,7 +151,7 @@ export const ROUTES: Route[] = [
       const field = req.form.field as CorrectableField;
       return act(req, app, () => {
         if (!CORRECTABLE_FIELDS.includes(field)) throw new AppError('usage', '请选择要更正的字段');
-        correctField(app.db, idOf(req), field, req.form.value ?? '', req.session!.userName, req.now);
+        correctField(app.db, app.config.contest, idOf(req), field, req.form.value ?? '', req.session!.userName, req.now);
       }, 'corrected', `/works/${idOf(req)}`, (e) => workPage(req, app, e));
     },
   },

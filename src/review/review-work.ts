@@ -3,8 +3,12 @@ import { appendAudit } from '../store/audit-repo.ts';
 import type { Db } from '../store/db.ts';
 import { getEntry, type StoredEntry } from '../store/entries-repo.ts';
 import {
-  addNote, correctionsOf, getReview, setChecked, setCorrection, setDecision, type CorrectableField, type Decision,
+  addNote, correctionsOf, getReview, setChecked, setCorrection, setDecision, setRevalidation, type CorrectableField, type Decision,
 } from '../store/review-repo.ts';
+import type { ContestConfig } from '../config.ts';
+import { FIELD_NAMES } from '../domain/field-name.ts';
+import type { FormFields } from '../extract/form-types.ts';
+import { revalidateCorrected, type CorrectedFields } from '../validate/validate-entry.ts';
 
 /**
  * What an organizer does to a work from the console, each step one transaction with its audit row (who, when,
@@ -74,8 +78,20 @@ function storedForm(field: CorrectableField, value: string): string {
 
 const shownForm = (field: CorrectableField, stored: string): string => (field === 'authors' ? (JSON.parse(stored) as string[]).join('、') : stored);
 
-/** Corrects one field by hand; the extracted value stays in the entry. An empty value removes the correction. */
-export function correctField(db: Db, entryId: number, field: CorrectableField, value: string, by: string, now: Date): void {
+/** The form's fields as read, with each correction in its place: what the field rules are run on again. */
+function correctedFields(e: StoredEntry, corrections: readonly { field: CorrectableField; value: string }[]): CorrectedFields {
+  const fields: FormFields = {};
+  for (const f of FIELD_NAMES) if (e.raw[f] !== undefined) fields[f] = e.raw[f];
+  for (const c of corrections) fields[c.field === 'authors' ? 'name' : c.field] = shownForm(c.field, c.value);
+  return { form: e.form, sourceRow: e.sourceRow, index: e.raw.index ?? null, fields };
+}
+
+/**
+ * Corrects one field by hand; the extracted value stays in the entry. An empty value removes the correction. The
+ * field rules run again on the corrected values, so a work whose only problem was a wrong phone is registered once
+ * the right one is in (and a correction that breaks a rule brings that problem back).
+ */
+export function correctField(db: Db, contest: ContestConfig, entryId: number, field: CorrectableField, value: string, by: string, now: Date): void {
   const v = value.trim() ? cleanText(value, field === 'intro' ? 1000 : 300, FIELD_LABELS[field]) : null;
   db.transaction(() => {
     const entry = entryOrThrow(db, entryId);
@@ -83,6 +99,11 @@ export function correctField(db: Db, entryId: number, field: CorrectableField, v
     const before = previous ? shownForm(field, previous.value) : extractedValue(entry, field);
     const stored = v === null ? null : storedForm(field, v);
     setCorrection(db, entryId, field, stored, by, now);
+    const corrections = correctionsOf(db, entryId);
+    const validation = revalidateCorrected(entry.validationProblems, correctedFields(entry, corrections), contest);
+    setRevalidation(db, entryId, corrections.length === 0 ? null : {
+      validation, problems: [...validation, ...entry.problems.filter((p) => p.code === 'duplicate_work')],
+    });
     appendAudit(db, { userName: by, action: v === null ? 'correction_removed' : 'correct', entryId, field,
       before, after: stored === null ? extractedValue(entry, field) : shownForm(field, stored) }, now);
   }).immediate();

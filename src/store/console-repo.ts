@@ -162,12 +162,14 @@ export interface ReviewedValues {
   address: string | null;
   intro: string | null;
   status: string;
+  /** The problems that still stand: a decision clears them, a correction has them checked again. */
+  problems: Problem[];
 }
 
 export function reviewedValues(db: Db, entryId: number): ReviewedValues | null {
-  const r = prepared(db, `SELECT title, authors, occupation, unit_text AS unit, primary_link AS link, phone, address, intro, status
-    FROM reviewed_entries WHERE id = ?`).get(entryId) as (Omit<ReviewedValues, 'authors'> & { authors: string }) | undefined;
-  return r ? { ...r, authors: JSON.parse(r.authors) as string[] } : null;
+  const r = prepared(db, `SELECT title, authors, occupation, unit_text AS unit, primary_link AS link, phone, address, intro, status, problems
+    FROM reviewed_entries WHERE id = ?`).get(entryId) as (Omit<ReviewedValues, 'authors' | 'problems'> & { authors: string; problems: string }) | undefined;
+  return r ? { ...r, authors: JSON.parse(r.authors) as string[], problems: JSON.parse(r.problems) as Problem[] } : null;
 }
 
 /** Rows linked to an entry: what it supersedes or is superseded by, what it duplicates or is duplicated by. */

@@ -1,4 +1,6 @@
+import type { Problem } from '../domain/problem.ts';
 import type { Db } from './db.ts';
+import { encodeJson } from './json-columns.ts';
 import { prepared } from './prepared.ts';
 
 /**
@@ -99,3 +101,17 @@ export function allReviews(db: Db): Map<number, { review: ReviewRow | null; corr
   }
   return out;
 }
+
+/**
+ * A corrected work's problems as the field rules give them on the corrected values, keyed to the entry's recorded
+ * problems and raw fields (read here, in SQL, so the key is the stored text itself): reviewed_entries uses them only
+ * while the entry is unchanged. null clears them (no correction left).
+ */
+export function setRevalidation(db: Db, entryId: number, result: { validation: readonly Problem[]; problems: readonly Problem[] } | null): void {
+  prepared(db, `INSERT INTO entry_reviews (entry_id, revalidated_from, revalidated_validation, revalidated_problems)
+    SELECT id, CASE WHEN @clear THEN NULL ELSE problems || char(30) || raw END, @validation, @problems FROM entries WHERE id = @id
+    ON CONFLICT (entry_id) DO UPDATE SET revalidated_from = excluded.revalidated_from,
+      revalidated_validation = excluded.revalidated_validation, revalidated_problems = excluded.revalidated_problems`)
+    .run({ id: entryId, clear: result ? 0 : 1, validation: result ? encodeJson(result.validation) : null, problems: result ? encodeJson(result.problems) : null });
+}
+

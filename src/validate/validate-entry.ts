@@ -6,7 +6,7 @@ import type { EntryDraft } from '../domain/entry-draft.ts';
 import type { FieldName } from '../domain/field-name.ts';
 import type { FormSource } from '../domain/form-source.ts';
 import type { MessageKind } from '../domain/message-kind.ts';
-import { problem, type Problem } from '../domain/problem.ts';
+import { problem, type Problem, type ProblemCode } from '../domain/problem.ts';
 import { charCount, presentValue, stripTitleQuotes, textKey } from '../domain/text-key.ts';
 import type { ExtractedForm, ExtractedRegistration, ExtractedSummary, FormFields } from '../extract/form-types.ts';
 import { PLATFORM_NAMES, readLinkField, type LinkPlatform } from './douyin-link.ts';
@@ -268,4 +268,31 @@ export function validateForms(forms: readonly ExtractedForm[], ctx: ValidationCo
   return forms.flatMap((form) => form.kind === 'registration'
     ? [validateRegistration(form, { ...ctx, subject: form.source.forwardedFrom !== undefined ? forwardedSubject(form) : subjectFor(form) })]
     : validateSummary(form, ctx));
+}
+
+/** The problems a field's value decides; the rest (late, the subject, duplicates) belong to the mail, not the value. */
+export const FIELD_RULE_CODES: readonly ProblemCode[] = [
+  'missing_field', 'link_not_douyin', 'too_many_pieces', 'too_many_authors', 'intro_too_long', 'invalid_phone',
+];
+
+export interface CorrectedFields {
+  form: 'registration' | 'summary';
+  sourceRow: number | null;
+  index: string | null;
+  /** The fields as read from the form, each corrected field already put in its place. */
+  fields: FormFields;
+}
+
+/**
+ * A work's validation problems after an organizer corrected some of its fields by hand: the field rules run again
+ * on the corrected values, in the same words a reply would use; the problems that are not about a value are kept.
+ */
+export function revalidateCorrected(recorded: readonly Problem[], corrected: CorrectedFields, contest: ContestConfig): Problem[] {
+  const draft = buildDraft(corrected.fields, {
+    form: corrected.form, sourceRow: corrected.sourceRow, recommender: null, newEmploymentColumn: undefined,
+    source: { filename: null, partId: null, format: 'body-text' },
+    ...(corrected.index !== null ? { index: corrected.index } : {}),
+  }, { contest, subject: null, receivedAt: new Date(0), kind: 'individual' });
+  const byValue = (p: Problem) => FIELD_RULE_CODES.includes(p.code);
+  return [...recorded.filter((p) => !byValue(p)), ...draft.problems.filter(byValue)];
 }

@@ -326,7 +326,9 @@ describe('actions, each in the audit log and in what the export and the digest s
     await submit(noted.id, 'note', { text: '已电话联系作者，简介会删短后重发' });
 
     const digest2 = await digestText(day);
-    expect(validFigure(digest2)).toBe(validFigure(digest0));
+    // accepted +1, excluded −1, and the phone put in by hand registers the work that lacked only its phone: +1.
+    expect(validFigure(digest2)).toBe(validFigure(digest0) + 1);
+    expect(digest0).not.toMatch(/洞头海岛的日出》 已登记/);
     expect(digest2).toMatch(/组织者已排除 1/);
     // The hostile mail's only problem is advice about its subject (registered): it needed nobody before it was checked
     // either. (A checked work leaving 需要人工处理 is tested on the digest's own fixture, tests/digest.)
@@ -359,6 +361,9 @@ describe('actions, each in the audit log and in what the export and the digest s
     expect(audit).toContain('更正字段：手机号码');
     expect(audit).toContain('13812345678');
     expect(await page.locator('.corrected').innerText()).toContain('原值：（空）');
+    // The missing phone was the work's only problem: it stands no more, and the page says what answered it.
+    expect(await page.locator('main').innerText()).toContain('没有问题。');
+    expect(await page.locator('.settled').innerText()).toContain('缺少“手机号码”');
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-work-actions-1280px.png'), fullPage: true });
     await page.context().close();
   });

@@ -57,15 +57,47 @@ describe('decisions about works', () => {
 
   it('a correction replaces the value everywhere while the entry keeps what the form said; an empty one takes it back', () => {
     const work = current('洞头海岛的日出');
-    correctField(app.db, work.id, 'phone', '13812345678', '王五', NOW);
-    correctField(app.db, work.id, 'authors', '黄立新、黄小新', '王五', NOW);
+    correctField(app.db, app.config.contest, work.id, 'phone', '13812345678', '王五', NOW);
+    correctField(app.db, app.config.contest, work.id, 'authors', '黄立新、黄小新', '王五', NOW);
     expect(exportOf('洞头海岛的日出')).toMatchObject({ phone: '13812345678', authors: ['黄立新', '黄小新'] });
     expect(current('洞头海岛的日出')).toMatchObject({ phone: null, authors: ['黄立新'] });
-    correctField(app.db, work.id, 'phone', '', '王五', NOW);
+    correctField(app.db, app.config.contest, work.id, 'phone', '', '王五', NOW);
     expect(exportOf('洞头海岛的日出').phone).toBeNull();
     expect(auditOfEntry(app.db, work.id).map((a) => [a.action, a.field, a.before, a.after])).toEqual([
       ['correct', 'phone', '', '13812345678'], ['correct', 'authors', '黄立新', '黄立新、黄小新'], ['correction_removed', 'phone', '13812345678', ''],
     ]);
+  });
+
+  it('a correction is checked by the field rules again: the right link or phone registers the work, a wrong one brings its problem back, and it survives reprocessing', async () => {
+    // A bilibili link: not registered until a Douyin link arrives.
+    const bridge = '温州的桥';
+    expect(exportOf(bridge)).toMatchObject({ status: 'problems', state: 'needs_fix', problems: [expect.stringContaining('哔哩哔哩')] });
+    const registered0 = readDigestData(app.db, app.config.contest, '2024-09-26').totals.byState.registered;
+    correctField(app.db, app.config.contest, current(bridge).id, 'link', 'https://v.douyin.com/iRk3Qa9x/', '王五', NOW);
+    expect(exportOf(bridge)).toMatchObject({ status: 'valid', state: 'registered', problems: [] });
+    expect(readDigestData(app.db, app.config.contest, '2024-09-26').totals.byState.registered).toBe(registered0 + 1);
+    expect(listWorks(app.db, { state: 'valid', q: bridge }, { offset: 0, limit: 10 }).rows.map((r) => r.id)).toEqual([current(bridge).id]);
+    correctField(app.db, app.config.contest, current(bridge).id, 'link', 'https://www.bilibili.com/video/BV1xx411c7mD', '王五', NOW);
+    expect(exportOf(bridge)).toMatchObject({ status: 'problems', state: 'needs_fix', problems: [expect.stringContaining('哔哩哔哩')] });
+
+    // No phone on the form: the right one registers it, a wrong one is invalid_phone, taking it back restores the form's.
+    const sunrise = '洞头海岛的日出';
+    const phoneProblems = () => exportOf(sunrise).problems.filter((p) => p.includes('手机号码'));
+    const missing = [expect.stringContaining('缺少“手机号码”')];
+    expect(phoneProblems()).toEqual(missing);
+    correctField(app.db, app.config.contest, current(sunrise).id, 'phone', '12345', '王五', NOW);
+    expect(phoneProblems()).toEqual([expect.stringContaining('不是有效的手机号码')]);
+    correctField(app.db, app.config.contest, current(sunrise).id, 'phone', '0577-88881234', '王五', NOW);
+    expect(phoneProblems()).toEqual([]);
+    const others = exportOf(sunrise).problems;
+    expect(exportOf(sunrise).status).toBe(others.length ? 'problems' : 'valid');
+
+    await reprocessAll(app.deps, app.clock);
+    expect(phoneProblems()).toEqual([]);
+    expect(exportOf(sunrise).phone).toBe('0577-88881234');
+    correctField(app.db, app.config.contest, current(sunrise).id, 'phone', '', '王五', NOW);
+    expect(phoneProblems()).toEqual(missing);
+    expect(exportOf(sunrise).status).toBe('problems');
   });
 
   it('checked and notes show in the export; refusals are clear and change nothing', () => {
@@ -78,7 +110,7 @@ describe('decisions about works', () => {
       () => decide(app.db, work.id, 'excluded', '  ', '赵六', NOW),
       () => decide(app.db, superseded.id, 'accepted', '旧版本', '赵六', NOW),
       () => noteWork(app.db, 999_999, '没有这个作品', '赵六', NOW),
-      () => correctField(app.db, work.id, 'intro', '长'.repeat(1001), '赵六', NOW),
+      () => correctField(app.db, app.config.contest, work.id, 'intro', '长'.repeat(1001), '赵六', NOW),
     ]) {
       let err: unknown;
       try { attempt(); } catch (e) { err = e; }

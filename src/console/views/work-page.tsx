@@ -94,6 +94,9 @@ export function WorkPage(props: { viewer: Viewer; data: WorkPageData; notice: st
   const e = data.entry;
   const corrected = new Map(data.corrections.map((c) => [c.field, c]));
   const canAct = props.viewer.role !== 'viewer';
+  // The form's problems that no longer stand: shown so a person sees what the correction or decision answered.
+  const standing = new Set(data.reviewed.problems.map((p) => p.message));
+  const settled = e.problems.filter((p) => !standing.has(p.message));
   return (
     <Layout title={`作品 #${e.id}：${data.reviewed.title ?? '（无题目）'}`} viewer={props.viewer} active="/works" notice={props.notice} error={props.error}>
       <section class="card">
@@ -119,7 +122,10 @@ export function WorkPage(props: { viewer: Viewer; data: WorkPageData; notice: st
         </dl>
       </section>
       <h2>问题</h2>
-      {e.problems.length === 0 ? <p class="muted">没有问题。</p> : <ul>{e.problems.map((p) => <li>{p.message}</li>)}</ul>}
+      {data.reviewed.problems.length === 0 ? <p class="muted">没有问题。</p> : <ul>{data.reviewed.problems.map((p) => <li>{p.message}</li>)}</ul>}
+      {settled.length > 0 && (
+        <p class="muted settled">已由人工更正或决定处理的原有问题：{settled.map((p) => p.message).join('；')}</p>
+      )}
       {canAct && <><h2>处理</h2><Actions data={data} viewer={props.viewer} /></>}
       <h2>版本与重复</h2>
       {data.related.length === 0 ? <p class="muted">没有相关条目。</p> : (
