@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { App } from '../app.ts';
 import { addUser, changePassword } from '../accounts/manage-users.ts';
 import { generatePassword } from '../accounts/password.ts';
-import { startConsole, type ConsoleServer } from '../console/http-adapter.ts';
+import type { ConsoleServer } from '../console/http-adapter.ts';
 import { messages } from '../i18n/catalogue.ts';
 import { findUser } from '../store/users-repo.ts';
 import type { Command } from './command.ts';
@@ -12,6 +12,8 @@ export const DEFAULT_WEB_PORT = 8080;
 const DEMO_USER = 'demo';
 
 async function open(app: App): Promise<ConsoleServer> {
+  // Loaded when served: the console (hono, its pages) is memory a poll without WEB_PORT never needs.
+  const { startConsole } = await import('../console/http-adapter.ts');
   const server = await startConsole(app, { host: app.config.web.host, port: app.config.web.port ?? DEFAULT_WEB_PORT });
   app.log.info({ url: server.url }, 'console listening');
   console.log(messages(app.config.lang).consoleAt(server.url, app.config.web.baseUrl));
