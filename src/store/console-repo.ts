@@ -52,6 +52,12 @@ function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/**
+ * The problems a work's row shows and the problem filter reads: those that still stand (a correction has them checked
+ * again), except on a decided work, which keeps showing what was decided about (a late work beside 人工接受).
+ */
+const SHOWN_PROBLEMS = 'CASE WHEN e.decision IS NOT NULL THEN e.recorded_problems ELSE e.problems END';
+
 function whereOf(q: WorkQuery): { sql: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
@@ -75,7 +81,7 @@ function whereOf(q: WorkQuery): { sql: string; params: unknown[] } {
     where.push(`(${parts.join(' OR ')})`);
   }
   if (q.problemCodes) {
-    where.push("EXISTS (SELECT 1 FROM json_each(e.recorded_problems) p WHERE json_extract(p.value, '$.code') IN (SELECT value FROM json_each(?)))");
+    where.push(`EXISTS (SELECT 1 FROM json_each(${SHOWN_PROBLEMS}) p WHERE json_extract(p.value, '$.code') IN (SELECT value FROM json_each(?)))`);
     params.push(JSON.stringify(q.problemCodes));
   }
   if (q.unit !== undefined) {
@@ -127,7 +133,7 @@ export function listWorks(db: Db, q: WorkQuery, page: { offset: number; limit: n
   const ids = (prepared(db, `SELECT e.id FROM reviewed_entries e ${sql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, page.limit, page.offset) as { id: number }[])
     .map((r) => r.id);
   const rows = (prepared(db, `SELECT e.id, e.message_id AS messageId, e.title, e.authors, ${UNIT} AS unit, e.unit_text AS unitText, e.phone,
-      e.primary_link AS link, e.status, e.recorded_problems AS problems, e.decision, e.checked_by AS checkedBy, e.new_employment AS newEmployment,
+      e.primary_link AS link, e.status, ${SHOWN_PROBLEMS} AS problems, e.decision, e.checked_by AS checkedBy, e.new_employment AS newEmployment,
       e.received_at AS receivedAt, m.from_address AS sender
     FROM reviewed_entries e JOIN messages m ON m.id = e.message_id WHERE e.id IN (SELECT value FROM json_each(?))`)
     .all(JSON.stringify(ids)) as (Omit<WorkListRow, 'authors' | 'problems' | 'newEmployment'> & { authors: string; problems: string; newEmployment: number })[])

@@ -73,10 +73,14 @@ describe('decisions about works', () => {
     const bridge = '温州的桥';
     expect(exportOf(bridge)).toMatchObject({ status: 'problems', state: 'needs_fix', problems: [expect.stringContaining('哔哩哔哩')] });
     const registered0 = readDigestData(app.db, app.config.contest, '2024-09-26').totals.byState.registered;
+    expect(listWorks(app.db, { problemCodes: ['link_not_douyin'] }, { offset: 0, limit: 50 }).rows.map((r) => r.id)).toContain(current(bridge).id);
     correctField(app.db, app.config.contest, current(bridge).id, 'link', 'https://v.douyin.com/iRk3Qa9x/', '王五', NOW);
     expect(exportOf(bridge)).toMatchObject({ status: 'valid', state: 'registered', problems: [] });
     expect(readDigestData(app.db, app.config.contest, '2024-09-26').totals.byState.registered).toBe(registered0 + 1);
     expect(listWorks(app.db, { state: 'valid', q: bridge }, { offset: 0, limit: 10 }).rows.map((r) => r.id)).toEqual([current(bridge).id]);
+    // The console's list shows the problems that still stand, and its problem filter reads the same.
+    expect(listWorks(app.db, { q: bridge }, { offset: 0, limit: 10 }).rows[0]!.problems).toEqual([]);
+    expect(listWorks(app.db, { problemCodes: ['link_not_douyin'] }, { offset: 0, limit: 50 }).rows.map((r) => r.id)).not.toContain(current(bridge).id);
     correctField(app.db, app.config.contest, current(bridge).id, 'link', 'https://www.bilibili.com/video/BV1xx411c7mD', '王五', NOW);
     expect(exportOf(bridge)).toMatchObject({ status: 'problems', state: 'needs_fix', problems: [expect.stringContaining('哔哩哔哩')] });
 
