@@ -40,7 +40,7 @@ describe('the contest-intake command, as an operator uses it', () => {
 
     const polled = await cli(['poll', '--once'], env);
     expect(polled.stderr).toBe('');
-    expect(polled.stdout).toMatch(/收信：新 2 封/);
+    expect(polled.stdout).toMatch(/收信：新收 2 封/);
     expect(polled.code).toBe(0);
 
     const status = await cli(['status', '--json'], env);
@@ -88,7 +88,7 @@ describe('the operators\' language', () => {
     demo = mkdtempSync(path.join(tmpdir(), 'ci-cli-demo-'));
     // The demo, as `npm start` runs it with no configuration: the replies are written as files.
     const started = await cli(['run'], { DATA_DIR: demo });
-    expect(started.stdout).toMatch(/演示：新 22 封，已记录 0 封，失败 0 封，共 22 个文件。/);
+    expect(started.stdout).toMatch(/演示：新收 22 封，此前已收 0 封，失败 0 封，共 22 个文件。/);
     expect(started.stdout).toMatch(/回复：\d+ 封已写入文件/);
   });
   afterAll(() => rmSync(demo, { recursive: true, force: true }));

@@ -89,7 +89,7 @@ describe('the Docker image, without a Docker engine', () => {
     child.stderr!.on('data', (d: Buffer) => { stdout += d.toString(); });
     const deadline = Date.now() + 120_000;
     while (!/演示账号：demo \/ \S+/.test(stdout) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 200));
-    expect(stdout).toMatch(/演示：新 22 封/);
+    expect(stdout).toMatch(/演示：新收 22 封/);
     expect(stdout).toMatch(/演示账号：demo \/ \S+/);
     const login = await fetch(`http://127.0.0.1:${port}/login`);
     expect(login.status).toBe(200);

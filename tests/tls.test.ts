@@ -38,10 +38,10 @@ async function pollWith(tls: 'implicit' | 'starttls' | 'none', port: number, dat
 describe('IMAP over TLS, with the certificate verified', () => {
 
   it('implicit TLS (as imap.126.com:993)', async () => {
-    expect(await pollWith('implicit', dovecot.tlsPort!, 'implicit')).toMatch(/收信：新 1 封/);
+    expect(await pollWith('implicit', dovecot.tlsPort!, 'implicit')).toMatch(/收信：新收 1 封/);
   });
   it('STARTTLS on the plain port', async () => {
-    expect(await pollWith('starttls', dovecot.port, 'starttls')).toMatch(/收信：新 1 封/);
+    expect(await pollWith('starttls', dovecot.port, 'starttls')).toMatch(/收信：新收 1 封/);
     // Dovecot ends the login line of a session inside TLS with "TLS": the upgrade really happened.
     const logins = (await dovecot.readLog()).split('\n').filter((l) => /Login: user=/.test(l));
     expect(logins.at(-1)).toMatch(/, TLS/);

@@ -87,7 +87,7 @@ export const zh = {
   never: '从未',
   none: '无',
   pollLine: (at: string, ok: boolean, source: string, fetched: number, known: number, failed: number) =>
-    `${at} ${ok ? '成功' : '失败'}（${source === 'files' ? '文件导入' : '邮箱'}；新 ${fetched} 封，已记录 ${known} 封，失败 ${failed} 封）`,
+    `${at} ${ok ? '成功' : '失败'}（${source === 'files' ? '文件导入' : '邮箱'}；新收 ${fetched} 封，此前已收 ${known} 封，失败 ${failed} 封）`,
   pollRunning: (at: string) => `${at} 进行中`,
   position: '邮箱位置：',
   positionLine: (mailbox: string, uidValidity: number, lastUid: number) => `${mailbox}（UIDVALIDITY ${uidValidity}）UID ${lastUid} 及以前的邮件均已记录`,
@@ -146,18 +146,18 @@ units alias remove <原文写法>`,
 
   // poll, import, demo, reconcile, reprocess, backup, migrate
   poll: (s: { fetched: number; known: number; failed: number; quarantined: number; unfetchable: number; vanished: number; reconnects: number; retried: number; recovered: number; uidValidityChanged: boolean; gaps: number }) =>
-    `收信：新 ${s.fetched} 封，已记录 ${s.known} 封，失败 ${s.failed} 封，隔离 ${s.quarantined} 封，无法取回 ${s.unfetchable} 封，已删除 ${s.vanished} 封`
+    `收信：新收 ${s.fetched} 封，此前已收 ${s.known} 封，失败 ${s.failed} 封，隔离 ${s.quarantined} 封，无法取回 ${s.unfetchable} 封，已删除 ${s.vanished} 封`
     + `${s.reconnects ? `，重连 ${s.reconnects} 次` : ''}${s.retried ? `，重试 ${s.retried} 封（${s.recovered} 封已完整读取）` : ''}`
     + `${s.uidValidityChanged ? '（UIDVALIDITY 已变化：已重新扫描）' : ''}${s.gaps ? `；位置以下有 ${s.gaps} 封未记录：请运行 contest-intake reconcile` : ''}`,
   delivered: (sent: number, retrying: number, failed: number, deferred: number, dropped: number, toFile: boolean) =>
     `回复：${toFile ? '已写入文件' : '已发送'} ${sent} 封，待重试 ${retrying} 封，失败 ${failed} 封`
     + `${deferred ? `，超出今日发送上限、顺延 ${deferred} 封` : ''}${dropped ? `，回执逾期放弃 ${dropped} 封` : ''}`,
   importLine: (target: string, imported: number, known: number, failed: number, files: number) =>
-    `${target}：新 ${imported} 封，已记录 ${known} 封，失败 ${failed} 封，共 ${files} 个文件`,
+    `${target}：新收 ${imported} 封，此前已收 ${known} 封，失败 ${failed} 封，共 ${files} 个文件`,
   importFailed: (file: string, error: string) => `  失败：${file}：${error}`,
   importNeedsFile: 'import 需要 .eml 文件或文件夹',
   demoIntro: (mailbox: string, dataDir: string) => `未设置 IMAP_HOST：导入自带的演示邮箱（${mailbox}）到 ${dataDir}/。\n设置 IMAP_HOST、IMAP_USER 和 IMAP_PASS 即可读取真实邮箱。`,
-  demoImported: (imported: number, known: number, failed: number, files: number) => `演示：新 ${imported} 封，已记录 ${known} 封，失败 ${failed} 封，共 ${files} 个文件。`,
+  demoImported: (imported: number, known: number, failed: number, files: number) => `演示：新收 ${imported} 封，此前已收 ${known} 封，失败 ${failed} 封，共 ${files} 个文件。`,
   demoReplies: (n: number, dir: string) => `回复：${n} 封已写入文件（${dir}/，未配置 SMTP，不会真的发出）`,
   demoDigest: (html: string, xlsx: string) => `每日简报：${html} 和 ${xlsx}`,
   reconcileNeedsImap: 'reconcile 需要读取邮箱：请设置 IMAP_HOST、IMAP_USER 和 IMAP_PASS',

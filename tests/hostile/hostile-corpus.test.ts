@@ -49,7 +49,7 @@ describe(`the hostile corpus through the real pipeline (${FULL ? 'full' : 'fast 
   it('one poll, no crash: the worker exits 0 under a 4 GB address-space cap and records every message it was given', () => {
     expect(run.refused.map(({ c, error }) => `${c.id}: ${error}`), 'the IMAP server refused these').toEqual([]);
     expect({ code: run.poll.code, signal: run.poll.signal }, run.poll.stderr.slice(-3000)).toEqual({ code: 0, signal: null });
-    expect(run.poll.stdout).toMatch(new RegExp(`收信：新 ${run.appended.length} 封，已记录 0 封，失败 \\d+ 封，隔离 0 封`));
+    expect(run.poll.stdout).toMatch(new RegExp(`收信：新收 ${run.appended.length} 封，此前已收 0 封，失败 \\d+ 封，隔离 0 封`));
     const recorded = (run.db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
     expect(recorded).toBe(run.appended.length);
     const failures = (run.db.prepare("SELECT count(*) AS n FROM message_failures").get() as { n: number }).n;
