@@ -52,3 +52,24 @@ export const DELIVERY_ERROR_LABELS: Record<string, string> = {
 };
 
 export const label = (map: Record<string, string>, key: string | null | undefined): string => (key ? map[key] ?? key : '');
+
+/**
+ * Why a mail was sorted as it was, as classification notes it for the log (English, sometimes with a header's
+ * value), in the words an organizer reads on a mail's page. An unknown reason is shown as it is.
+ */
+export function kindReasonLabel(reason: string): string {
+  const fixed: Record<string, string> = {
+    'contest tag in subject': '标题含大赛标记', 'form attached': '附有登记表', 'form in body': '正文是登记表',
+    'no contest tag, no form': '标题无大赛标记，也没有登记表', 'no contest tag': '标题无大赛标记', 'our own mail': '本邮箱发出的邮件',
+    'auto-reply headers': '自动回复', 'delivery report': '退信或回执', 'null Return-Path': '系统邮件（Return-Path 为空）',
+    'auto-reply or bounce subject': '标题是自动回复或退信',
+  };
+  if (fixed[reason]) return fixed[reason];
+  const header = /^(Auto-Submitted|Precedence): (.*)$/.exec(reason);
+  if (header) return `${header[1] === 'Precedence' ? '群发邮件' : '自动邮件'}（${header[1]}: ${header[2]}）`;
+  const list = /^(list-[a-z-]+) header$/.exec(reason);
+  if (list) return `邮件列表（${list[1]}）`;
+  const robot = /^robot sender (.*)$/.exec(reason);
+  if (robot) return `系统发件人（${robot[1]}）`;
+  return reason;
+}

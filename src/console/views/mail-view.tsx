@@ -1,6 +1,7 @@
 import type { MessageView } from '../../store/console-repo.ts';
 import type { StoredAttachment } from '../../store/messages-repo.ts';
 import { localStamp } from '../../domain/contest-calendar.ts';
+import { kindReasonLabel } from '../../domain/state-labels.ts';
 import { State } from './parts.tsx';
 
 /** A source mail as recorded: its headers, the text body as text, the HTML body only in a sandboxed frame, attachments. */
@@ -26,7 +27,7 @@ export function MailView(props: { mail: MailContent; timezone: string }) {
         <dt>发件人</dt><dd>{m.fromName ? `${m.fromName} ` : ''}&lt;{m.from ?? '未知'}&gt;</dd>
         {m.replyTo && <><dt>回复地址</dt><dd>{m.replyTo}</dd></>}
         <dt>收到时间</dt><dd>{localStamp(m.receivedAt, props.timezone)}</dd>
-        <dt>类别 / 状态</dt><dd><State map="kind" value={m.kind} /> <State map="message" value={m.status} />{m.kindReason && <span class="muted"> {m.kindReason}</span>}</dd>
+        <dt>类别 / 状态</dt><dd><State map="kind" value={m.kind} /> <State map="message" value={m.status} />{m.kindReason && <span class="muted"> {kindReasonLabel(m.kindReason)}</span>}</dd>
         {m.problems.length > 0 && <><dt>问题</dt><dd><ul>{m.problems.map((p) => <li>{p.message}</li>)}</ul></dd></>}
         {m.error && <><dt>处理错误</dt><dd>{m.error}</dd></>}
       </dl>
