@@ -288,6 +288,8 @@ export interface CorrectedFields {
  * on the corrected values, in the same words a reply would use; the problems that are not about a value are kept.
  */
 export function revalidateCorrected(recorded: readonly Problem[], corrected: CorrectedFields, contest: ContestConfig): Problem[] {
+  // Only the field rules are kept from this draft, so the mail's context is a placeholder: no subject (its problems
+  // are the mail's), and an arrival long before any deadline (lateness is kept from the record).
   const draft = buildDraft(corrected.fields, {
     form: corrected.form, sourceRow: corrected.sourceRow, recommender: null, newEmploymentColumn: undefined,
     source: { filename: null, partId: null, format: 'body-text' },
