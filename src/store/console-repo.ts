@@ -114,32 +114,32 @@ function changeToken(db: Db): string {
   return `${db.pragma('data_version', { simple: true }) as number}:${(prepared(db, 'SELECT total_changes() AS n').get() as { n: number }).n}`;
 }
 
-// A view's count reads every matching row; paging through the same view asks it again and again. Kept until
-// anything in the database changes.
-const counts = new WeakMap<Db, { token: string; byQuery: Map<string, number> }>();
-function countOf(db: Db, where: string, params: unknown[]): number {
-  const token = changeToken(db);
-  let cache = counts.get(db);
-  if (!cache || cache.token !== token) counts.set(db, (cache = { token, byQuery: new Map() }));
-  const key = JSON.stringify([where, params]);
-  let n = cache.byQuery.get(key);
-  if (n === undefined) {
-    n = (prepared(db, `SELECT count(*) AS n FROM reviewed_entries e ${where}`).get(...params) as { n: number }).n;
-    if (cache.byQuery.size > 200) cache.byQuery.clear();
-    cache.byQuery.set(key, n);
-  }
-  return n;
-}
+// A view's works in order, kept until anything in the database changes. Paging through a view, the same search
+// asked again and the list opened again read 50 rows instead of walking the view; a change costs one walk, which
+// the view's count read anyway. At 10,000 works a view is 40 KB; at most VIEWS_KEPT are kept.
+const VIEWS_KEPT = 16;
+const views = new WeakMap<Db, { token: string; byQuery: Map<string, Uint32Array> }>();
 
-export function listWorks(db: Db, q: WorkQuery, page: { offset: number; limit: number }): { rows: WorkListRow[]; total: number } {
+function viewIds(db: Db, q: WorkQuery): Uint32Array {
   const { sql, params } = whereOf(q);
   const dir = q.desc === false ? 'ASC' : 'DESC';
   const order = `${ORDER[q.sort ?? 'received']} ${dir}, e.id ${dir}`;
-  const total = countOf(db, sql, params);
-  // The page's ids first (only the sort key computed for each row; the newest-first walk follows an index), then
-  // those rows in full.
-  const ids = (prepared(db, `SELECT e.id FROM reviewed_entries e ${sql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, page.limit, page.offset) as { id: number }[])
-    .map((r) => r.id);
+  const token = changeToken(db);
+  let cache = views.get(db);
+  if (!cache || cache.token !== token) views.set(db, (cache = { token, byQuery: new Map() }));
+  const key = JSON.stringify([sql, params, order]);
+  let ids = cache.byQuery.get(key);
+  if (!ids) {
+    ids = Uint32Array.from((prepared(db, `SELECT e.id FROM reviewed_entries e ${sql} ORDER BY ${order}`).raw().all(...params) as [number][]).map((r) => r[0]));
+    if (cache.byQuery.size >= VIEWS_KEPT) cache.byQuery.delete(cache.byQuery.keys().next().value!);
+    cache.byQuery.set(key, ids);
+  }
+  return ids;
+}
+
+export function listWorks(db: Db, q: WorkQuery, page: { offset: number; limit: number }): { rows: WorkListRow[]; total: number } {
+  const all = viewIds(db, q);
+  const ids = [...all.subarray(page.offset, page.offset + page.limit)];
   const rows = (prepared(db, `SELECT e.id, e.message_id AS messageId, e.title, e.authors, ${UNIT} AS unit, e.unit_text AS unitText, e.phone,
       e.primary_link AS link, e.status, ${SHOWN_PROBLEMS} AS problems, e.decision, e.checked_by AS checkedBy, e.new_employment AS newEmployment,
       e.received_at AS receivedAt, m.from_address AS sender
@@ -147,14 +147,12 @@ export function listWorks(db: Db, q: WorkQuery, page: { offset: number; limit: n
     .all(JSON.stringify(ids)) as (Omit<WorkListRow, 'authors' | 'problems' | 'newEmployment'> & { authors: string; problems: string; newEmployment: number })[])
     .map((r) => ({ ...r, authors: JSON.parse(r.authors) as string[], problems: JSON.parse(r.problems) as Problem[], newEmployment: r.newEmployment === 1 }));
   const at = new Map(ids.map((id, i) => [id, i]));
-  return { rows: rows.sort((a, b) => at.get(a.id)! - at.get(b.id)!), total };
+  return { rows: rows.sort((a, b) => at.get(a.id)! - at.get(b.id)!), total: all.length };
 }
 
-/** The ids of every work in a view (for the view's .xlsx), in the view's order. */
+/** The ids of every work in a view (for the view's .xlsx), in the list's order. */
 export function workIds(db: Db, q: WorkQuery): number[] {
-  const { sql, params } = whereOf(q);
-  return (prepared(db, `SELECT e.id FROM reviewed_entries e ${sql} ORDER BY ${ORDER[q.sort ?? 'received']} ${q.desc === false ? 'ASC' : 'DESC'}, e.id`)
-    .all(...params) as { id: number }[]).map((r) => r.id);
+  return [...viewIds(db, q)];
 }
 
 /** The values the filters offer: units that sent something, problem codes that occur. */
