@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { isConfigError } from '../src/errors.ts';
 
@@ -14,6 +14,15 @@ function failure(env: Record<string, string>): string {
   }
   throw new Error('expected a configuration error');
 }
+
+// The folders these tests write go when the file is done (they were left in /tmp at every run).
+const made: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ci-config-'));
+  made.push(dir);
+  return dir;
+}
+afterAll(() => { for (const dir of made) rmSync(dir, { recursive: true, force: true }); });
 
 describe('configuration', () => {
   it('runs with no environment at all: demo mode, 126.com defaults', () => {
@@ -35,7 +44,7 @@ describe('configuration', () => {
   });
 
   it('reads secrets from NAME_FILE', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ci-config-'));
+    const dir = tempDir();
     const file = path.join(dir, 'pass');
     writeFileSync(file, 'authcode123\n');
     const c = loadConfig({ IMAP_HOST: 'imap.126.com', IMAP_USER: 'bisaihuodong@126.com', IMAP_PASS_FILE: file });
@@ -44,7 +53,7 @@ describe('configuration', () => {
   });
 
   it('names a bad value in the contest rules file', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ci-config-'));
+    const dir = tempDir();
     writeFileSync(path.join(dir, 'contest.json'), JSON.stringify({ name: 'x', mailbox: 'not-an-email' }));
     const msg = failure({ CONFIG_DIR: dir });
     expect(msg).toMatch(/contest\.json/);
@@ -58,7 +67,7 @@ describe('configuration', () => {
     expect(c.contest.judging).toEqual({ judges: 5, criteria: [{ label: '策划创意', max: 25 }, { label: '主题吻合度', max: 25 }, { label: '制作难度', max: 25 }, { label: '传播效果', max: 25 }] });
     const rules = JSON.parse(readFileSync(path.resolve('config/contest.json'), 'utf8')) as Record<string, Record<string, unknown>>;
     const write = (edit: (r: typeof rules) => void) => {
-      const dir = mkdtempSync(path.join(tmpdir(), 'ci-config-'));
+      const dir = tempDir();
       const copy = structuredClone(rules);
       edit(copy);
       writeFileSync(path.join(dir, 'contest.json'), JSON.stringify(copy));
