@@ -79,12 +79,12 @@ function whereOf(q: WorkQuery): { sql: string; params: unknown[] } {
       params.push(`%${text}`);
     }
     where.push(`(${parts.join(' OR ')})`);
-    // Three characters or more: the trigram index (migration 0011) names the works that can match, and the conditions
-    // above are tried on those only (a rare name: 11 ms → 1 ms at 10,000 works). The unary + keeps the newest-first
-    // walk as the plan's driver, the index's answer a set it looks into: driven by the index, a common word (thousands
-    // of hits) would sort them all. A wildcard in the text is left to the scan.
-    if ([...text].length >= 3 && !/[\\%_]/.test(text)) {
-      where.push('+e.id IN (SELECT rowid FROM works_search WHERE text LIKE ?)');
+    // The trigram index (migration 0011) names the works that can match, and the conditions above are tried on
+    // those only. Three characters or more, it answers from the index; fewer, it reads its one column of text, which
+    // is still three times faster than the conditions on every work (at 10,000 works: a search 10–15 ms → 4–5 ms,
+    // kept then as the view's list). A wildcard in the text is left to the conditions alone.
+    if (!/[\\%_]/.test(text)) {
+      where.push('e.id IN (SELECT rowid FROM works_search WHERE text LIKE ?)');
       params.push(`%${text}%`);
     }
   }
