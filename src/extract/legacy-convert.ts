@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { access, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
@@ -155,6 +156,17 @@ function runSoffice(binary: string, args: string[], home: string, timeoutMs: num
   });
 }
 
+/**
+ * The socket soffice listens on for a second instance of the same profile: /tmp/OSL_PIPE_<uid>_SingleOfficeIPC_<MD5 of
+ * the profile's URL in UTF-16, each byte in hex without its leading zero> (LibreOffice's officeipcthread.cxx; checked
+ * against soffice in tests). soffice removes it when it ends on its own; a conversion killed over its time box left
+ * it behind, one file in /tmp for each, for ever.
+ */
+export function officePipePaths(profileUrl: string, uid: number = process.getuid?.() ?? 0): string[] {
+  const hash = [...createHash('md5').update(Buffer.from(profileUrl, 'utf16le')).digest()].map((b) => b.toString(16)).join('');
+  return ['/tmp', '/var/tmp'].map((dir) => `${dir}/OSL_PIPE_${uid}_SingleOfficeIPC_${hash}`);
+}
+
 /** Work folders carry their owner (work-owner.ts), so that the ones a killed process left behind can be told from a live one's. */
 const WORK_PREFIX = 'contest-lo-';
 
@@ -197,9 +209,11 @@ export async function convertWithLibreOffice(bytes: Buffer, from: ConvertSource,
       const template = templates.get(binary);
       if (template) await cp(template, profile, { recursive: true }).catch(() => undefined);
       await lockDownProfile(profile);
+      const profileUrl = pathToFileURL(profile).href;
       const args = ['--headless', '--norestore', '--nologo', '--nodefault', '--nolockcheck',
-        `-env:UserInstallation=${pathToFileURL(profile).href}`, '--convert-to', to, '--outdir', outDir, input];
-      const run = await runSoffice(binary, args, work, timeoutMs);
+        `-env:UserInstallation=${profileUrl}`, '--convert-to', to, '--outdir', outDir, input];
+      const run = await runSoffice(binary, args, work, timeoutMs).finally(() =>
+        Promise.all(officePipePaths(profileUrl).map((p) => rm(p, { force: true }).catch(() => undefined))));
       const ms = Date.now() - started;
       if (run.timedOut) return { ok: false, reason: 'timeout', detail: `soffice ran over ${timeoutMs} ms`, ms };
       const output = path.join(outDir, `input.${to}`);

@@ -1,10 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractMessage, type ExtractOptions } from '../../src/extract/extract-message.ts';
-import { convertWithLibreOffice, findSoffice } from '../../src/extract/legacy-convert.ts';
+import { convertWithLibreOffice, findSoffice, officePipePaths } from '../../src/extract/legacy-convert.ts';
 import { closeParsePool } from '../../src/extract/worker-pool.ts';
 import { CHEN, LIN, LUCHENG_ROWS, RUIAN_ROWS, WANG, WZRB_ROWS } from './expected.ts';
 import { attachment, contest, fixture, message, timed } from './helpers.ts';
@@ -120,6 +121,47 @@ describe('legacy formats through LibreOffice', () => {
     expect(strayProcesses(own)).toEqual([]);
     expect(readdirSync(own)).toEqual([]);
     rmSync(own, { recursive: true });
+  });
+
+  it('names the socket soffice makes for its profile (OSL_PIPE_…), as LibreOffice does', async () => {
+    const dir = mkdtempSync(path.join(temp, 'pipe-'));
+    const profile = pathToFileURL(path.join(dir, 'profile')).href;
+    const [pipe] = officePipePaths(profile);
+    const child = spawn((await findSoffice())!, ['--headless', '--norestore', '--nologo', '--nodefault', '--nolockcheck', `-env:UserInstallation=${profile}`,
+      '--convert-to', 'docx', '--outdir', path.join(dir, 'out'), path.resolve('fixtures/documents/reg-legacy.doc')], { detached: true, stdio: 'ignore' });
+    let seen = false;
+    for (let i = 0; i < 300 && !seen && child.exitCode === null; i++) {
+      seen = existsSync(pipe!);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* ended on its own */ }
+    rmSync(pipe!, { force: true });
+    rmSync(dir, { recursive: true, force: true });
+    expect(seen, `${pipe} never appeared while soffice ran`).toBe(true);
+  });
+
+  it('a conversion killed over its time box leaves no socket in /tmp (soffice would have left one for ever)', async () => {
+    // Each try watches its work folder for the profile and its socket; a try counts when soffice made the socket and
+    // was then killed (a longer time box for each try: a cold machine starts soffice slower).
+    let counted = 0;
+    for (const timeoutMs of [900, 1400, 2000, 2800]) {
+      const own = mkdtempSync(path.join(temp, 'pipe-timeout-'));
+      const pipes = new Set<string>();
+      let seen = false;
+      const watch = setInterval(() => {
+        for (const work of readdirSync(own)) for (const p of officePipePaths(pathToFileURL(path.join(own, work, 'profile')).href)) {
+          pipes.add(p);
+          seen ||= existsSync(p);
+        }
+      }, 10);
+      const result = await convertWithLibreOffice(fixture('reg-legacy.doc'), 'doc', 'docx', { tempDir: own, timeoutMs });
+      clearInterval(watch);
+      expect([...pipes].filter((p) => existsSync(p)), `time box ${timeoutMs} ms`).toEqual([]);
+      rmSync(own, { recursive: true, force: true });
+      if (!result.ok && result.reason === 'timeout' && seen) counted++;
+      if (counted) break;
+    }
+    expect(counted, 'no try had soffice make its socket and then be killed').toBe(1);
   });
 
   it('leaves no temp folder and no soffice process behind but the shared profile', () => {
