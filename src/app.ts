@@ -8,6 +8,8 @@ import { AppError } from './errors.ts';
 import { extractMessage } from './extract/extract-message.ts';
 import { createShortLinkResolver } from './links/short-link-resolution.ts';
 import { closeParsePool } from './extract/worker-pool.ts';
+import { QUIET_COMPACTION, watchHeap, type HeapWatch } from './heap/quiet-compaction.ts';
+import { compactHeap, heapCommittedBytes } from './heap/v8-heap.ts';
 import { sweepOrphanedWork } from './extract/legacy-convert.ts';
 import type { Logger } from './logger.ts';
 import type { ImapSession } from './mailbox/imap/imap-session.ts';
@@ -32,6 +34,8 @@ export interface App {
   deps: IngestDeps;
   mailer: Mailer;
   version: string;
+  /** The process's heap, compacted when the worker and the console have been quiet after a burst of work. */
+  heap: HeapWatch;
   /** A new connection to the configured mailbox (IMAP_HOST); a usage error when none is configured. */
   openMailbox(): Promise<ImapSession>;
   close(): void;
@@ -63,14 +67,17 @@ export function createApp(config: AppConfig, log: Logger, clock: Clock = systemC
   const mailer = createMailer(config.smtp, config.dataDir);
   // LibreOffice folders a killed run left behind (the sweep leaves a live process's alone).
   void sweepOrphanedWork(tmpdir()).catch(() => undefined);
+  const heap = watchHeap({ committedBytes: heapCommittedBytes, compact: compactHeap }, clock, QUIET_COMPACTION, (c) => log.debug(
+    { beforeMb: +(c.beforeBytes / 2 ** 20).toFixed(1), afterMb: +(c.afterBytes / 2 ** 20).toFixed(1), ms: Math.round(c.ms) }, 'quiet: heap compacted'));
   return {
-    config, log, db, archive, clock, limits: planLimitsFor(config.partMaxBytes), deps, mailer, version: VERSION,
+    config, log, db, archive, clock, limits: planLimitsFor(config.partMaxBytes), deps, mailer, version: VERSION, heap,
     openMailbox: () => {
       const imap = config.imap;
       if (!imap) return Promise.reject(new AppError('usage', 'IMAP is not configured (set IMAP_HOST, IMAP_USER, IMAP_PASS)'));
       return openImapSession(imap, log.child({ module: 'imap' }), { limits: planLimitsFor(config.partMaxBytes), version: VERSION, supportEmail: config.contest.mailbox });
     },
     close: () => {
+      heap.stop();
       mailer.close();
       if (db.open) db.close();
       void closeParsePool();

@@ -24,6 +24,7 @@ import type { AddressInfo } from 'node:net';
 import type { App } from '../app.ts';
 import { csrfMatches, mayAct, sessionOf, SESSION_IDLE_HOURS } from '../accounts/login.ts';
 import { purgeSessions } from '../store/users-repo.ts';
+import type { HeapWatch } from '../heap/quiet-compaction.ts';
 import { RateLimit } from './rate-limit.ts';
 import type { ConsoleRequest, Reply, Route } from './route.ts';
 import { ROUTES } from './routes.tsx';
@@ -169,11 +170,30 @@ export function createConsoleHandler(app: App): Hono {
   return hono;
 }
 
+export interface ConsoleOptions {
+  host: string;
+  port: number;
+  /** Told when each request begins and ends (app.heap unless a test gives its own). */
+  heap?: HeapWatch;
+}
+
 /** Serves the console until close(); binds WEB_HOST (loopback by default). */
-export async function startConsole(app: App, opts: { host: string; port: number }): Promise<ConsoleServer> {
+export async function startConsole(app: App, opts: ConsoleOptions): Promise<ConsoleServer> {
   purgeSessions(app.db, new Date(app.clock().getTime() - 30 * 86_400_000));
   const hono = createConsoleHandler(app);
-  const server = serve({ fetch: hono.fetch, hostname: opts.host, port: opts.port });
+  const heap = opts.heap ?? app.heap;
+  const server = serve({
+    // A request under way (a slow download) holds the heap's compaction off until it is answered.
+    fetch: async (req, env) => {
+      const done = heap.begin();
+      try {
+        return await hono.fetch(req, env);
+      } finally {
+        done();
+      }
+    },
+    hostname: opts.host, port: opts.port,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', () => resolve());
     server.once('error', reject);

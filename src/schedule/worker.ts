@@ -44,6 +44,16 @@ export async function runWorker(app: App, jobs: WorkerJob[], opts: { runAtStart:
       app.log.debug({ job: job.name, until: new Date(f.until).toISOString() }, 'skipped: backing off after failures');
       return;
     }
+    // Under way from its first line to its end, so the heap is never compacted in the middle of a poll.
+    const done = app.heap.begin();
+    try {
+      await runJob(job);
+    } finally {
+      done();
+    }
+  };
+
+  const runJob = async (job: WorkerJob): Promise<void> => {
     const work = job.run(abort.signal).then(
       () => {
         failures.delete(job.name);
