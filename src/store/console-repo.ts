@@ -111,7 +111,9 @@ const ORDER: Record<WorkSort, string> = {
  * process's (data_version). Cheap: no table is read.
  */
 function changeToken(db: Db): string {
-  return `${db.pragma('data_version', { simple: true }) as number}:${(prepared(db, 'SELECT total_changes() AS n').get() as { n: number }).n}`;
+  // One statement kept for both (db.pragma() compiles its statement at every call: 0.06 ms of every page).
+  const r = prepared(db, 'SELECT (SELECT data_version FROM pragma_data_version()) AS v, total_changes() AS n').get() as { v: number; n: number };
+  return `${r.v}:${r.n}`;
 }
 
 // A view's works in order, kept until anything in the database changes. Paging through a view, the same search
