@@ -118,11 +118,17 @@ function changeToken(db: Db): string {
 
 // A view's works in order, kept until anything in the database changes. Paging through a view, the same search
 // asked again and the list opened again read 50 rows instead of walking the view; a change costs one walk, which
-// the view's count read anyway. At 10,000 works a view is 40 KB; at most VIEWS_KEPT are kept.
+// the view's count read anyway. At 10,000 works a view is 40 KB; at most VIEWS_KEPT are kept. The last pages read of
+// each view are kept with it (PAGES_KEPT, about 50 KB a page), frozen: every reader shares them until the next change.
 const VIEWS_KEPT = 16;
-const views = new WeakMap<Db, { token: string; byQuery: Map<string, Uint32Array> }>();
+const PAGES_KEPT = 4;
+interface KeptView {
+  ids: Uint32Array;
+  pages: Map<string, readonly WorkListRow[]>;
+}
+const views = new WeakMap<Db, { token: string; byQuery: Map<string, KeptView> }>();
 
-function viewIds(db: Db, q: WorkQuery): Uint32Array {
+function keptView(db: Db, q: WorkQuery): KeptView {
   const { sql, params } = whereOf(q);
   const dir = q.desc === false ? 'ASC' : 'DESC';
   const order = `${ORDER[q.sort ?? 'received']} ${dir}, e.id ${dir}`;
@@ -130,18 +136,16 @@ function viewIds(db: Db, q: WorkQuery): Uint32Array {
   let cache = views.get(db);
   if (!cache || cache.token !== token) views.set(db, (cache = { token, byQuery: new Map() }));
   const key = JSON.stringify([sql, params, order]);
-  let ids = cache.byQuery.get(key);
-  if (!ids) {
-    ids = Uint32Array.from((prepared(db, `SELECT e.id FROM reviewed_entries e ${sql} ORDER BY ${order}`).raw().all(...params) as [number][]).map((r) => r[0]));
+  let view = cache.byQuery.get(key);
+  if (!view) {
+    const ids = Uint32Array.from((prepared(db, `SELECT e.id FROM reviewed_entries e ${sql} ORDER BY ${order}`).raw().all(...params) as [number][]).map((r) => r[0]));
     if (cache.byQuery.size >= VIEWS_KEPT) cache.byQuery.delete(cache.byQuery.keys().next().value!);
-    cache.byQuery.set(key, ids);
+    cache.byQuery.set(key, (view = { ids, pages: new Map() }));
   }
-  return ids;
+  return view;
 }
 
-export function listWorks(db: Db, q: WorkQuery, page: { offset: number; limit: number }): { rows: WorkListRow[]; total: number } {
-  const all = viewIds(db, q);
-  const ids = [...all.subarray(page.offset, page.offset + page.limit)];
+function readRows(db: Db, ids: number[]): WorkListRow[] {
   const rows = (prepared(db, `SELECT e.id, e.message_id AS messageId, e.title, e.authors, ${UNIT} AS unit, e.unit_text AS unitText, e.phone,
       e.primary_link AS link, e.status, ${SHOWN_PROBLEMS} AS problems, e.decision, e.checked_by AS checkedBy, e.new_employment AS newEmployment,
       e.received_at AS receivedAt, m.from_address AS sender
@@ -149,12 +153,25 @@ export function listWorks(db: Db, q: WorkQuery, page: { offset: number; limit: n
     .all(JSON.stringify(ids)) as (Omit<WorkListRow, 'authors' | 'problems' | 'newEmployment'> & { authors: string; problems: string; newEmployment: number })[])
     .map((r) => ({ ...r, authors: JSON.parse(r.authors) as string[], problems: JSON.parse(r.problems) as Problem[], newEmployment: r.newEmployment === 1 }));
   const at = new Map(ids.map((id, i) => [id, i]));
-  return { rows: rows.sort((a, b) => at.get(a.id)! - at.get(b.id)!), total: all.length };
+  return rows.sort((a, b) => at.get(a.id)! - at.get(b.id)!);
+}
+
+export function listWorks(db: Db, q: WorkQuery, page: { offset: number; limit: number }): { rows: readonly WorkListRow[]; total: number } {
+  const view = keptView(db, q);
+  const pageKey = `${page.offset}:${page.limit}`;
+  let rows = view.pages.get(pageKey);
+  if (!rows) {
+    rows = Object.freeze(readRows(db, [...view.ids.subarray(page.offset, page.offset + page.limit)]).map((r) =>
+      Object.freeze({ ...r, authors: Object.freeze(r.authors), problems: Object.freeze(r.problems) }) as WorkListRow));
+    if (view.pages.size >= PAGES_KEPT) view.pages.delete(view.pages.keys().next().value!);
+    view.pages.set(pageKey, rows);
+  }
+  return { rows, total: view.ids.length };
 }
 
 /** The ids of every work in a view (for the view's .xlsx), in the list's order. */
 export function workIds(db: Db, q: WorkQuery): number[] {
-  return [...viewIds(db, q)];
+  return [...keptView(db, q).ids];
 }
 
 /** The values the filters offer: units that sent something, problem codes that occur. */

@@ -12,8 +12,8 @@ import { makeTestApp, type TestApp } from '../helpers/test-app.ts';
  * The 作品 list keeps a view's works in order until anything in the database changes (console-repo.ts). The worker
  * and the console may be two processes, so a change made through another connection must be seen as surely as one
  * made through the console's own. Seeded trials of decisions, checks, corrections and reprocessing, made through
- * either connection, each followed by views read through the console's: every page and total must be what the
- * database says now. The failing seed is printed (VIEW_SEEDS sets how many).
+ * either connection, each followed by views read through the console's: every page, its rows' values and the total
+ * must be what the database says now. The failing seed is printed (VIEW_SEEDS sets how many).
  */
 
 let app: TestApp;
@@ -52,6 +52,10 @@ function expected(q: WorkQuery): number[] {
   }).map((r) => r.id);
 }
 
+function shownNow(id: number): Omit<Shown, 'receivedAt'> {
+  return app.db.prepare('SELECT id, title, status, decision, checked_by AS checkedBy FROM reviewed_entries WHERE id = ?').get(id) as Omit<Shown, 'receivedAt'>;
+}
+
 const QUERIES: WorkQuery[] = [{}, { state: 'valid' }, { state: 'problems' }, { state: 'excluded' }, { state: 'checked' }, { state: 'accepted' },
   { sort: 'title', desc: false }, { state: 'superseded' }];
 
@@ -78,6 +82,9 @@ describe('the 作品 list keeps a view until the database changes', () => {
           const context = `seed ${seed}, step ${step}, ${JSON.stringify(q)} offset ${offset} (VIEW_SEEDS=${seeds})`;
           expect(got.total, context).toBe(want.length);
           expect(got.rows.map((r) => r.id), context).toEqual(want.slice(offset, offset + limit));
+          // The page's rows are kept with the view: what each says must be the database's now, not when it was read.
+          expect(got.rows.map((r) => ({ id: r.id, title: r.title, status: r.status, decision: r.decision, checkedBy: r.checkedBy })), context)
+            .toEqual(got.rows.map((r) => shownNow(r.id)));
           pages++;
         }
       }
